@@ -1,0 +1,50 @@
+with
+
+validated as (
+
+    select * from {{ ref('int_customers_validated') }}
+
+),
+
+final as (
+
+    select
+        -- ids
+        validated.customer_id,
+        validated.customer_row_id,
+
+        -- text
+        validated.first_name,
+        validated.last_name,
+        validated.email,
+        validated.gender,
+        validated.country_code,
+        validated.city,
+        validated.preferred_channel,
+
+        -- numerics
+        validated.annual_income_amount,
+        validated.spending_score,
+        validated.order_count,
+        validated.item_count,
+        validated.total_spend_amount,
+
+        -- booleans
+        validated.repair_count > 0 as was_repaired,
+        validated.is_marketing_opt_in,
+
+        -- dates
+        validated.birth_date,
+        validated.signup_date,
+        validated.last_order_date,
+        validated.as_of_date,
+
+        -- lineage of repairs
+        validated.repairs
+
+    from validated
+    where validated.row_status = 'clean'
+
+)
+
+select * from final

@@ -1,0 +1,197 @@
+with
+
+customers as (
+
+    select * from {{ ref('stg_customers') }}
+
+),
+
+country_aliases as (
+
+    select * from {{ ref('stg_country_aliases') }}
+
+),
+
+as_of as (
+
+    select * from {{ ref('int_as_of_date') }}
+
+),
+
+checked as (
+
+    select
+        customers.*,
+        country_aliases.country_code,
+        as_of.as_of_date,
+        customers.email rlike '{{ valid_email_regex() }}' as is_email_valid,
+        case
+            when customers.gender in ('m', 'male', 'man') then 'male'
+            when customers.gender in ('f', 'female', 'woman') then 'female'
+            when
+                customers.gender in ('o', 'other', 'non-binary', 'nonbinary', 'diverse', 'x')
+                then 'other'
+            else 'unknown'
+        end as gender_standardised,
+        case
+            when customers.marketing_opt_in in ('yes', 'y', '1', 'true', 't') then true
+            when customers.marketing_opt_in in ('no', 'n', '0', 'false', 'f') then false
+        end as opt_in_parsed,
+        (
+            customers.birth_date < date '1900-01-01'
+            or customers.birth_date > as_of.as_of_date
+            or customers.birth_date > add_months(as_of.as_of_date, -12 * {{ var('min_customer_age') }})
+        ) as is_birth_date_impossible,
+        (
+            customers.annual_income_amount < 0
+            or customers.annual_income_amount > {{ var('max_annual_income') }}
+        ) as is_income_impossible,
+        customers.spending_score not between 1 and 100 as is_score_out_of_range,
+        customers.signup_date > as_of.as_of_date as is_signup_after_as_of,
+        customers.signup_date > customers.last_order_date as is_signup_after_last_order,
+        customers.item_count < customers.order_count as is_items_below_orders
+    from customers
+    left join country_aliases
+        on upper(regexp_replace(customers.country, '[^A-Za-z]', ''))
+        = country_aliases.country_alias
+    cross join as_of
+
+),
+
+repaired as (
+
+    select
+        -- ids
+        checked.customer_row_id,
+        checked.customer_id,
+
+        -- text
+        checked.first_name,
+        checked.last_name,
+        if(checked.is_email_valid, checked.email, null) as email,
+        checked.gender_standardised as gender,
+        checked.country_code,
+        checked.city,
+        case
+            when checked.preferred_channel in ({{ "'" ~ marketing_channels() | join("', '") ~ "'" }})
+                then checked.preferred_channel
+            else 'unknown'
+        end as preferred_channel,
+
+        -- numerics
+        if(checked.is_income_impossible, null, checked.annual_income_amount)
+            as annual_income_amount,
+        if(checked.is_score_out_of_range, null, checked.spending_score) as spending_score,
+        checked.order_count,
+        if(checked.is_items_below_orders, null, checked.item_count) as item_count,
+        checked.total_spend_amount,
+
+        -- booleans
+        coalesce(checked.opt_in_parsed, false) as is_marketing_opt_in,
+
+        -- dates
+        if(checked.is_birth_date_impossible, null, checked.birth_date) as birth_date,
+        if(
+            checked.is_signup_after_as_of or checked.is_signup_after_last_order,
+            null,
+            checked.signup_date
+        ) as signup_date,
+        checked.last_order_date,
+        checked.as_of_date,
+
+        -- what was repaired, and why (one code per repair)
+        concat(
+            filter(
+                array(
+                    if(checked.email is not null and not checked.is_email_valid,
+                        'email_malformed', null),
+                    if(checked.gender is not null and checked.gender_standardised = 'unknown'
+                        and checked.gender not in ('unknown', 'u'),
+                        'gender_unrecognised', null),
+                    if(checked.country is not null and checked.country_code is null,
+                        'country_unrecognised', null),
+                    if(checked.marketing_opt_in is null, 'opt_in_missing', null),
+                    if(checked.marketing_opt_in is not null and checked.opt_in_parsed is null,
+                        'opt_in_unrecognised', null),
+                    if(checked.preferred_channel is not null
+                        and not array_contains(
+                            array({{ "'" ~ marketing_channels() | join("', '") ~ "'" }}),
+                            checked.preferred_channel
+                        ),
+                        'channel_unrecognised', null),
+                    if(checked.is_birth_date_impossible, 'birth_date_impossible', null),
+                    if(checked.is_income_impossible, 'annual_income_impossible', null),
+                    if(checked.is_score_out_of_range, 'spending_score_out_of_range', null),
+                    if(checked.is_signup_after_as_of, 'signup_after_as_of', null),
+                    if(checked.is_signup_after_last_order and not checked.is_signup_after_as_of,
+                        'signup_after_last_order', null),
+                    if(checked.is_items_below_orders, 'item_count_below_order_count', null)
+                ),
+                repair -> repair is not null
+            ),
+            transform(checked.unparseable_columns, column_name -> concat('unparseable_', column_name))
+        ) as repairs,
+
+        -- why the row cannot be segmented (first applicable reason), null if it can
+        case
+            when checked.customer_id is null then 'missing_customer_id'
+            when
+                arrays_overlap(
+                    checked.unparseable_columns,
+                    array('total_orders', 'total_spend', 'last_order_date')
+                )
+                then 'unparseable_purchase_history'
+            when checked.order_count < 0 then 'negative_order_count'
+            when checked.total_spend_amount < 0 then 'negative_spend'
+            when coalesce(checked.order_count, 0) = 0 and checked.total_spend_amount > 0
+                then 'spend_without_orders'
+            when coalesce(checked.order_count, 0) = 0 then 'no_purchase_history'
+            when checked.total_spend_amount is null then 'missing_spend'
+            when checked.last_order_date is null then 'missing_last_order_date'
+            when checked.last_order_date > checked.as_of_date then 'last_order_after_as_of'
+        end as quarantine_reason
+
+    from checked
+
+),
+
+ranked as (
+
+    select
+        repaired.*,
+        row_number() over (
+            partition by repaired.customer_id
+            order by
+                repaired.quarantine_reason is null desc,
+                repaired.last_order_date desc nulls last,
+                repaired.order_count desc nulls last,
+                repaired.total_spend_amount desc nulls last,
+                repaired.customer_row_id asc
+        ) as duplicate_rank
+    from repaired
+
+),
+
+final as (
+
+    select
+        ranked.*,
+        size(ranked.repairs) as repair_count,
+        case
+            when ranked.customer_id is null then ranked.customer_row_id
+            else first_value(ranked.customer_row_id) over (
+                partition by ranked.customer_id
+                order by ranked.duplicate_rank
+            )
+        end as kept_customer_row_id,
+        case
+            when ranked.customer_id is null then 'quarantined'
+            when ranked.duplicate_rank > 1 then 'duplicate'
+            when ranked.quarantine_reason is not null then 'quarantined'
+            else 'clean'
+        end as row_status
+    from ranked
+
+)
+
+select * from final

@@ -1,0 +1,37 @@
+"""Segment assignment: one seeded KMeans fit, relabelled so segment ids keep their meaning."""
+
+from __future__ import annotations
+
+from pyspark.sql import DataFrame
+from pyspark.sql import functions as F
+
+from segmentation.config import SegmentationConfig
+from segmentation.features import VECTOR_COLUMN, prepare_features
+from segmentation.kmeans import (
+    CLUSTER_COLUMN,
+    count_distinct_points,
+    fit_kmeans,
+    require_enough_points,
+)
+from segmentation.labels import distance_column, segment_id_column, segment_order
+
+
+def assign_segments(features_df: DataFrame, config: SegmentationConfig, k: int) -> DataFrame:
+    """Return [<id>, segment_id, distance_to_centroid]: segment 1 has the highest order_by centroid.
+
+    The fit runs on a cached, canonically partitioned copy; the returned frame is lazy and
+    recomputes the (deterministic) scaling and assignment when it is written.
+    """
+    if isinstance(k, bool) or not isinstance(k, int) or k < 2:
+        raise ValueError(f"k must be an int >= 2, got {k!r}")
+    with prepare_features(features_df, config) as prepared:
+        require_enough_points(k, prepared.stats.row_count, count_distinct_points(prepared, k))
+        model = fit_kmeans(prepared, k, config)
+    centers = [[float(value) for value in center] for center in model.clusterCenters()]
+    segment_of = segment_order(centers, prepared.feature_names, config.order_by)
+    cluster = F.col(CLUSTER_COLUMN)
+    return model.transform(prepared.frame).select(
+        F.col(config.id_column),
+        segment_id_column(cluster, segment_of).alias("segment_id"),
+        distance_column(F.col(VECTOR_COLUMN), cluster, centers).alias("distance_to_centroid"),
+    )

@@ -1,0 +1,12 @@
+{% test aggregate_in_range(model, expression, min_value=none, max_value=none) %}
+    {#- Fails when an aggregate `expression` over the whole model is null or outside [min, max]. -#}
+    with aggregated as (
+        select {{ expression }} as aggregate_value from {{ model }}
+    )
+
+    select * from aggregated
+    where
+        aggregate_value is null
+        {%- if min_value is not none %} or aggregate_value < {{ min_value }}{% endif %}
+        {%- if max_value is not none %} or aggregate_value > {{ max_value }}{% endif %}
+{% endtest %}
