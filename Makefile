@@ -25,7 +25,7 @@ build: $(STAMP)
 
 ## seed-data: (re)generate the shipped seed deterministically (overwrites seeds/customers.csv)
 seed-data: $(STAMP)
-	$(BIN)/python -m datagen --rows 3000 --seed 42 --out seeds/customers.csv
+	$(BIN)/python -m datagen --rows 3000 --seed 42 --out seeds/customers.csv --force
 
 ## test: every test: ruff, sqlfluff lint, pytest (incl. dbt build on test data)
 test: $(STAMP) lint pytest

@@ -8,3 +8,9 @@
     {#- The channels a customer can prefer; anything else becomes 'unknown' (flagged). -#}
     {{ return(['email', 'sms', 'app', 'web', 'store']) }}
 {% endmacro %}
+
+
+{% macro quoted_list(values) %}
+    {#- Renders a list of strings as SQL literals: ['a', 'b'] -> 'a', 'b' -#}
+    {{ return("'" ~ values | join("', '") ~ "'") }}
+{% endmacro %}

@@ -4,35 +4,35 @@ with
 
 input_rows as (
 
-    select count(*) as row_count from {{ ref('stg_customers') }}
+    select count(*) as row_total from {{ ref('stg_customers') }}
 
 ),
 
 clean_rows as (
 
-    select count(*) as row_count from {{ ref('int_customers_cleaned') }}
+    select count(*) as row_total from {{ ref('int_customers_cleaned') }}
 
 ),
 
 quarantined_rows as (
 
-    select count(*) as row_count from {{ ref('int_customers_quarantined') }}
+    select count(*) as row_total from {{ ref('int_customers_quarantined') }}
 
 ),
 
 duplicate_rows as (
 
-    select count(*) as row_count from {{ ref('int_customers_duplicates') }}
+    select count(*) as row_total from {{ ref('int_customers_duplicates') }}
 
 ),
 
 reconciled as (
 
     select
-        input_rows.row_count as input_row_count,
-        clean_rows.row_count as clean_row_count,
-        quarantined_rows.row_count as quarantined_row_count,
-        duplicate_rows.row_count as duplicate_row_count
+        input_rows.row_total as input_row_count,
+        clean_rows.row_total as clean_row_count,
+        quarantined_rows.row_total as quarantined_row_count,
+        duplicate_rows.row_total as duplicate_row_count
     from input_rows
     cross join clean_rows
     cross join quarantined_rows

@@ -10,8 +10,7 @@ customers as (
 
 order_date_p99 as (
 
-    select
-        percentile_approx(customers.last_order_date, 0.99, 100000) as p99_last_order_date
+    select percentile_approx(customers.last_order_date, 0.99, 100000) as p99_last_order_date
     from customers
 
 ),
@@ -34,11 +33,11 @@ final as (
 
     select
         {%- if as_of_var %}
-        to_date('{{ as_of_var }}') as as_of_date,
-        'var' as as_of_source,
+            to_date('{{ as_of_var }}') as as_of_date,
+            'var' as as_of_source,
         {%- else %}
-        latest_plausible.latest_plausible_order_date as as_of_date,
-        'latest_plausible_order_date' as as_of_source,
+            latest_plausible.latest_plausible_order_date as as_of_date,
+            'latest_plausible_order_date' as as_of_source,
         {%- endif %}
         latest_plausible.latest_plausible_order_date,
         latest_plausible.p99_last_order_date

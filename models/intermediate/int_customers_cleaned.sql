@@ -30,7 +30,6 @@ final as (
         validated.total_spend_amount,
 
         -- booleans
-        validated.repair_count > 0 as was_repaired,
         validated.is_marketing_opt_in,
 
         -- dates
@@ -40,7 +39,8 @@ final as (
         validated.as_of_date,
 
         -- lineage of repairs
-        validated.repairs
+        validated.repairs,
+        validated.repair_count > 0 as was_repaired
 
     from validated
     where validated.row_status = 'clean'

@@ -40,7 +40,8 @@ checked as (
         (
             customers.birth_date < date '1900-01-01'
             or customers.birth_date > as_of.as_of_date
-            or customers.birth_date > add_months(as_of.as_of_date, -12 * {{ var('min_customer_age') }})
+            or customers.birth_date
+            > add_months(as_of.as_of_date, -12 * {{ var('min_customer_age') }})
         ) as is_birth_date_impossible,
         (
             customers.annual_income_amount < 0
@@ -49,11 +50,13 @@ checked as (
         customers.spending_score not between 1 and 100 as is_score_out_of_range,
         customers.signup_date > as_of.as_of_date as is_signup_after_as_of,
         customers.signup_date > customers.last_order_date as is_signup_after_last_order,
-        customers.item_count < customers.order_count as is_items_below_orders
+        customers.item_count < customers.order_count as is_items_below_orders,
+        customers.preferred_channel in ({{ quoted_list(marketing_channels()) }})
+            as is_channel_known
     from customers
     left join country_aliases
         on upper(regexp_replace(customers.country, '[^A-Za-z]', ''))
-        = country_aliases.country_alias
+            = country_aliases.country_alias
     cross join as_of
 
 ),
@@ -72,11 +75,7 @@ repaired as (
         checked.gender_standardised as gender,
         checked.country_code,
         checked.city,
-        case
-            when checked.preferred_channel in ({{ "'" ~ marketing_channels() | join("', '") ~ "'" }})
-                then checked.preferred_channel
-            else 'unknown'
-        end as preferred_channel,
+        if(checked.is_channel_known, checked.preferred_channel, 'unknown') as preferred_channel,
 
         -- numerics
         if(checked.is_income_impossible, null, checked.annual_income_amount)
@@ -103,33 +102,40 @@ repaired as (
         concat(
             filter(
                 array(
-                    if(checked.email is not null and not checked.is_email_valid,
-                        'email_malformed', null),
-                    if(checked.gender is not null and checked.gender_standardised = 'unknown'
+                    if(
+                        checked.email is not null and not checked.is_email_valid,
+                        'email_malformed', null
+                    ),
+                    if(
+                        checked.gender is not null and checked.gender_standardised = 'unknown'
                         and checked.gender not in ('unknown', 'u'),
-                        'gender_unrecognised', null),
-                    if(checked.country is not null and checked.country_code is null,
-                        'country_unrecognised', null),
+                        'gender_unrecognised', null
+                    ),
+                    if(
+                        checked.country is not null and checked.country_code is null,
+                        'country_unrecognised', null
+                    ),
                     if(checked.marketing_opt_in is null, 'opt_in_missing', null),
-                    if(checked.marketing_opt_in is not null and checked.opt_in_parsed is null,
-                        'opt_in_unrecognised', null),
-                    if(checked.preferred_channel is not null
-                        and not array_contains(
-                            array({{ "'" ~ marketing_channels() | join("', '") ~ "'" }}),
-                            checked.preferred_channel
-                        ),
-                        'channel_unrecognised', null),
+                    if(
+                        checked.marketing_opt_in is not null and checked.opt_in_parsed is null,
+                        'opt_in_unrecognised', null
+                    ),
+                    if(not checked.is_channel_known, 'channel_unrecognised', null),
                     if(checked.is_birth_date_impossible, 'birth_date_impossible', null),
                     if(checked.is_income_impossible, 'annual_income_impossible', null),
                     if(checked.is_score_out_of_range, 'spending_score_out_of_range', null),
                     if(checked.is_signup_after_as_of, 'signup_after_as_of', null),
-                    if(checked.is_signup_after_last_order and not checked.is_signup_after_as_of,
-                        'signup_after_last_order', null),
+                    if(
+                        checked.is_signup_after_last_order and not checked.is_signup_after_as_of,
+                        'signup_after_last_order', null
+                    ),
                     if(checked.is_items_below_orders, 'item_count_below_order_count', null)
                 ),
                 repair -> repair is not null
             ),
-            transform(checked.unparseable_columns, column_name -> concat('unparseable_', column_name))
+            transform(
+                checked.unparseable_columns, column_name -> concat('unparseable_', column_name)
+            )
         ) as repairs,
 
         -- why the row cannot be segmented (first applicable reason), null if it can
@@ -180,9 +186,9 @@ final as (
         case
             when ranked.customer_id is null then ranked.customer_row_id
             else first_value(ranked.customer_row_id) over (
-                partition by ranked.customer_id
-                order by ranked.duplicate_rank
-            )
+                    partition by ranked.customer_id
+                    order by ranked.duplicate_rank
+                )
         end as kept_customer_row_id,
         case
             when ranked.customer_id is null then 'quarantined'

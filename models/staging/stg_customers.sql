@@ -14,7 +14,7 @@ with_row_identity as (
             concat_ws(
                 '|',
                 {%- for column in customer_seed_columns() %}
-                coalesce(source.{{ column }}, '<null>'){{ "," if not loop.last }}
+                    coalesce(source.{{ column }}, '<null>'){{ "," if not loop.last }}
                 {%- endfor %}
             ),
             256
@@ -60,12 +60,12 @@ renamed as (
         filter(
             array(
                 {%- for column, type in customer_typed_columns().items() %}
-                if(
-                    nullif(trim({{ column }}), '') is not null
-                    and try_cast(trim({{ column }}) as {{ type }}) is null,
-                    '{{ column }}',
-                    null
-                ){{ "," if not loop.last }}
+                    if(
+                        nullif(trim({{ column }}), '') is not null
+                        and try_cast(trim({{ column }}) as {{ type }}) is null,
+                        '{{ column }}',
+                        null
+                    ){{ "," if not loop.last }}
                 {%- endfor %}
             ),
             parsed_column -> parsed_column is not null

@@ -48,25 +48,31 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--rows",
         type=_positive_int,
+        metavar="N",
         required=True,
         help="number of distinct customers (duplicate rows come on top)",
     )
-    parser.add_argument("--seed", type=int, required=True, help="random seed")
-    parser.add_argument("--out", type=Path, required=True, help="customers CSV to write")
+    parser.add_argument("--seed", type=int, required=True, metavar="S", help="random seed")
+    parser.add_argument(
+        "--out", type=Path, required=True, metavar="PATH", help="customers CSV to write"
+    )
     parser.add_argument(
         "--labels-out",
         type=Path,
+        metavar="PATH",
         help="also write customer_id,segment,mess for every row to this file",
     )
     parser.add_argument(
         "--as-of",
         type=_iso_date,
+        metavar="YYYY-MM-DD",
         default=DEFAULT_AS_OF,
-        help=f"the data's today, YYYY-MM-DD (default {DEFAULT_AS_OF.isoformat()})",
+        help=f"the data's today (default {DEFAULT_AS_OF.isoformat()})",
     )
     parser.add_argument(
         "--mess-rate",
         type=_non_negative_float,
+        metavar="F",
         default=1.0,
         help="multiplier of every defect rate (0 = clean data, default 1)",
     )

@@ -15,10 +15,10 @@ income 15,000-300,000, score 1-100, `signup_date <= last_order_date <= as_of`,
 | duplicate_stale       | 1.5 % | an older snapshot with the same customer_id: earlier           |
 |                       |       | last_order_date, fewer orders, less spend, fewer items;        |
 |                       |       | written before the newer row in half the cases and after it in |
-|                       |       | the other half (1-25 rows apart)                               |
+|                       |       | the other half (1-25 rows apart); its other columns are clean  |
 | gender_nonstandard    | 3 %   | female: F f Female FEMALE " f "; male: M m Male MALE " M ";    |
-|                       |       | other: Other OTHER non-binary Non-binary; any of them: ""      |
-|                       |       | unknown                                                        |
+|                       |       | other: Other OTHER non-binary Non-binary; any gender: blank    |
+|                       |       | ("") or unknown                                                |
 | country_nonstandard   | 3 %   | ISO2 upper or lower (DE de), ISO3 (DEU), other names and cases |
 |                       |       | (germany GERMANY Deutschland, USA usa U.S. U.S.A. America, UK  |
 |                       |       | uk U.K. England, Holland, Czech Republic, Espana ...); in a    |

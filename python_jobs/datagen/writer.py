@@ -1,7 +1,10 @@
 """Streaming CSV writer: the customers file, an optional labels file beside it, and row counts.
 
 Files are written to a `.part` sibling and renamed into place when complete, so an interrupted
-run never leaves a truncated CSV where a seed is expected.
+run never leaves a truncated CSV where a seed is expected. Counts: `customers` (distinct),
+`rows_written`, `duplicates` (extra rows), `clean_rows` (no mess at all), `segment_rows` (rows
+labelled with each planted segment) and `mess_rows` (rows carrying each mess kind; an exact
+duplicate carries its original's kinds as well as `duplicate_exact`).
 """
 
 from __future__ import annotations

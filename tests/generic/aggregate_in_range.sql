@@ -7,6 +7,6 @@
     select * from aggregated
     where
         aggregate_value is null
-        {%- if min_value is not none %} or aggregate_value < {{ min_value }}{% endif %}
-        {%- if max_value is not none %} or aggregate_value > {{ max_value }}{% endif %}
+        or aggregate_value < {{ min_value if min_value is not none else 'aggregate_value' }}
+        or aggregate_value > {{ max_value if max_value is not none else 'aggregate_value' }}
 {% endtest %}

@@ -1,24 +1,13 @@
 {% test row_count_reconciles(model, parts) %}
     {#- Fails unless the model's row count equals the sum of the row counts of `parts`. -#}
-    with
-
-    counts as (
-
-        select count(*) as row_count, 'whole' as side from {{ model }}
-        {%- for part in parts %}
-        union all
-        select count(*) as row_count, 'parts' as side from {{ part }}
-        {%- endfor %}
-
-    ),
-
-    totals as (
-
+    {%- set part_counts = [] -%}
+    {%- for part in parts -%}
+        {%- do part_counts.append('(select count(*) from ' ~ part ~ ')') -%}
+    {%- endfor -%}
+    with totals as (
         select
-            sum(if(side = 'whole', row_count, 0)) as whole_rows,
-            sum(if(side = 'parts', row_count, 0)) as part_rows
-        from counts
-
+            (select count(*) from {{ model }}) as whole_rows,
+            {{ part_counts | join(' + ') }} as part_rows
     )
 
     select * from totals

@@ -11,21 +11,21 @@ measured as (
     select
         customers.customer_id,
         customers.as_of_date,
-        floor(months_between(customers.as_of_date, customers.birth_date) / 12) as age,
         customers.gender,
         customers.country_code,
         customers.city,
         customers.preferred_channel,
         customers.is_marketing_opt_in,
-        datediff(customers.as_of_date, customers.signup_date) as tenure_days,
-        datediff(customers.as_of_date, customers.last_order_date) as recency_days,
         customers.order_count as frequency,
         customers.total_spend_amount as monetary,
-        customers.total_spend_amount / customers.order_count as avg_order_value,
-        customers.item_count / customers.order_count as avg_basket_size,
         customers.annual_income_amount,
         customers.spending_score,
-        customers.was_repaired
+        customers.was_repaired,
+        floor(months_between(customers.as_of_date, customers.birth_date) / 12) as age,
+        datediff(customers.as_of_date, customers.signup_date) as tenure_days,
+        datediff(customers.as_of_date, customers.last_order_date) as recency_days,
+        customers.total_spend_amount / customers.order_count as avg_order_value,
+        customers.item_count / customers.order_count as avg_basket_size
     from customers
 
 ),

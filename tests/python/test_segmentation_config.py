@@ -1,0 +1,144 @@
+"""SegmentationConfig validation, run ids, and the pure helpers that choose k and order segments."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import pickle
+
+import pytest
+from segmentation import SegmentationConfig, SegmentationConfigError, run_id
+from segmentation.kmeans import candidate_ks, choose_k
+from segmentation.labels import segment_order
+
+
+def test_from_dict_none_gives_documented_defaults() -> None:
+    config = SegmentationConfig.from_dict(None)
+    assert dict(config.features) == {
+        "log_recency_days": "none",
+        "log_frequency": "none",
+        "log_monetary": "none",
+        "log_avg_order_value": "none",
+    }
+    assert (config.k, config.k_min, config.k_max) == ("auto", 2, 8)
+    assert (config.seed, config.max_iter) == (42, 50)
+    assert (config.id_column, config.order_by) == ("customer_id", "log_monetary")
+
+
+def test_from_dict_round_trips_through_to_dict_and_pickle() -> None:
+    config = SegmentationConfig.from_dict(
+        {"features": {"monetary": "log1p", "frequency": "none"}, "order_by": "monetary", "k": 3}
+    )
+    assert SegmentationConfig.from_dict(config.to_dict()) == config
+    assert pickle.loads(pickle.dumps(config)) == config
+    assert copy.deepcopy(config) == config
+    assert config.feature_names == ["monetary", "frequency"]
+
+
+def test_config_features_cannot_be_mutated() -> None:
+    features = {"log_monetary": "none", "log_frequency": "none"}
+    config = SegmentationConfig.from_dict({"features": features})
+    features["log_frequency"] = "log1p"
+    assert config.features["log_frequency"] == "none"
+    with pytest.raises(TypeError):
+        config.features["log_monetary"] = "log1p"  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("values", "key"),
+    [
+        ({"features": {"log_monetary": "log"}}, "features"),
+        ({"features": {"log_monetary": "none"}, "order_by": "log_frequency"}, "order_by"),
+        ({"features": {}}, "features"),
+        ({"features": ["log_monetary"]}, "features"),
+        ({"k": 1}, "k"),
+        ({"k": "AUTO"}, "k"),
+        ({"k": True}, "k"),
+        ({"k": 3.0}, "k"),
+        ({"k_min": 1}, "k_min"),
+        ({"k_min": 5, "k_max": 4}, "k_max"),
+        ({"seed": -1}, "seed"),
+        ({"max_iter": 0}, "max_iter"),
+        ({"id_column": ""}, "id_column"),
+        ({"id_column": "log_monetary"}, "features"),
+        ({"n_clusters": 4}, "n_clusters"),
+    ],
+)
+def test_from_dict_rejects_bad_values_naming_the_key(values: dict, key: str) -> None:
+    with pytest.raises(SegmentationConfigError, match=f"{key}"):
+        SegmentationConfig.from_dict(values)
+
+
+def test_config_errors_are_value_errors() -> None:
+    with pytest.raises(ValueError, match="transform 'sqrt' for column 'log_monetary'"):
+        SegmentationConfig.from_dict({"features": {"log_monetary": "sqrt"}})
+
+
+def test_run_id_is_deterministic_and_sensitive_to_config_and_date() -> None:
+    config = SegmentationConfig.from_dict({"k": 4})
+    same = SegmentationConfig.from_dict({"k": 4})
+    first = run_id(config, dt.date(2024, 6, 30))
+    assert first == run_id(same, "2024-06-30")
+    assert len(first) == 16
+    assert int(first, 16) >= 0
+    assert first != run_id(config, dt.date(2024, 7, 1))
+    assert first != run_id(SegmentationConfig.from_dict({"k": 5}), dt.date(2024, 6, 30))
+
+
+def test_run_id_depends_on_feature_order() -> None:
+    forward = {"log_monetary": "none", "log_frequency": "none"}
+    backward = {"log_frequency": "none", "log_monetary": "none"}
+    assert run_id(SegmentationConfig.from_dict({"features": forward}), "2024-06-30") != run_id(
+        SegmentationConfig.from_dict({"features": backward}), "2024-06-30"
+    )
+
+
+def test_run_id_rejects_datetimes() -> None:
+    with pytest.raises(TypeError, match="as_of_date"):
+        run_id(SegmentationConfig(), dt.datetime(2024, 6, 30, 12, 0))
+
+
+def test_candidate_ks_caps_auto_range_at_distinct_points() -> None:
+    config = SegmentationConfig.from_dict({"k_min": 2, "k_max": 8})
+    assert candidate_ks(config, row_count=100, distinct_points=5) == [2, 3, 4, 5]
+
+
+def test_candidate_ks_adds_fixed_k_outside_the_range() -> None:
+    config = SegmentationConfig.from_dict({"k": 9, "k_min": 2, "k_max": 4})
+    assert candidate_ks(config, row_count=100, distinct_points=100) == [2, 3, 4, 9]
+
+
+def test_candidate_ks_fails_when_k_min_is_impossible() -> None:
+    config = SegmentationConfig.from_dict({"k_min": 4, "k_max": 6})
+    with pytest.raises(ValueError, match=r"k=4 .* 3 rows"):
+        candidate_ks(config, row_count=3, distinct_points=3)
+
+
+def test_candidate_ks_fails_when_fixed_k_exceeds_distinct_points() -> None:
+    config = SegmentationConfig.from_dict({"k": 3})
+    with pytest.raises(ValueError, match=r"k=3 .* 10 rows with 2 distinct"):
+        candidate_ks(config, row_count=10, distinct_points=2)
+
+
+def test_choose_k_prefers_highest_silhouette_and_smaller_k_on_ties() -> None:
+    auto = SegmentationConfig()
+    assert choose_k({2: 0.4, 3: 0.7, 4: 0.6}, auto) == 3
+    assert choose_k({2: 0.4, 3: 0.7, 4: 0.7}, auto) == 3
+    assert choose_k({2: 0.4, 3: float("nan"), 4: 0.5}, auto) == 4
+    assert choose_k({2: 0.9, 3: 0.1}, SegmentationConfig(k=3)) == 3
+
+
+def test_segment_order_ranks_by_order_by_descending() -> None:
+    centers = [[0.0, -1.0], [5.0, 2.0], [0.0, 3.0]]
+    assert segment_order(centers, ["log_frequency", "log_monetary"], "log_monetary") == [3, 2, 1]
+
+
+def test_segment_order_breaks_ties_with_the_other_features() -> None:
+    centers = [[1.0, 0.5, 2.0], [3.0, 0.5, 0.0], [3.0, 0.5, 1.0]]
+    # All share the order_by centroid 0.5; then the first feature, then the third decide.
+    assert segment_order(centers, ["a", "m", "c"], "m") == [3, 2, 1]
+
+
+def test_segment_order_treats_floating_point_noise_as_a_tie() -> None:
+    centers = [[0.7, 1.0 + 1e-13], [0.9, 1.0]]
+    assert segment_order(centers, ["a", "m"], "m") == [2, 1]
