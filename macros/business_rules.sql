@@ -14,3 +14,18 @@
     {#- Renders a list of strings as SQL literals: ['a', 'b'] -> 'a', 'b' -#}
     {{ return("'" ~ values | join("', '") ~ "'") }}
 {% endmacro %}
+
+
+{% macro profile_features() %}
+    {#- customer_features columns described per segment (mean, median, z-score vs the base). -#}
+    {{ return([
+        'recency_days', 'frequency', 'monetary', 'avg_order_value', 'avg_basket_size',
+        'tenure_days', 'orders_per_month', 'spending_score', 'age', 'annual_income_amount',
+    ]) }}
+{% endmacro %}
+
+
+{% macro profile_dimensions() %}
+    {#- customer_features categories whose mix is reported per segment (segment_mix). -#}
+    {{ return(['gender', 'age_band', 'country_code', 'preferred_channel']) }}
+{% endmacro %}

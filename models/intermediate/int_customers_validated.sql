@@ -168,7 +168,6 @@ ranked as (
         row_number() over (
             partition by repaired.customer_id
             order by
-                repaired.quarantine_reason is null desc,
                 repaired.last_order_date desc nulls last,
                 repaired.order_count desc nulls last,
                 repaired.total_spend_amount desc nulls last,

@@ -51,7 +51,7 @@ class SegmentationConfig:
     max_iter: int = 50
     id_column: str = "customer_id"
     order_by: str = "log_monetary"
-    num_partitions: int = 8
+    num_partitions: int = 4
 
     def __post_init__(self) -> None:
         """Validate every field and freeze the feature mapping."""
@@ -79,8 +79,7 @@ class SegmentationConfig:
         _require_int("k_max", self.k_max, 2)
         if self.k_max < self.k_min:
             raise SegmentationConfigError(
-                f"segmentation config key `k_max` ({self.k_max}) must be >= `k_min` "
-                f"({self.k_min})"
+                f"segmentation config key `k_max` ({self.k_max}) must be >= `k_min` ({self.k_min})"
             )
         _require_int("seed", self.seed, 0)
         _require_int("max_iter", self.max_iter, 1)

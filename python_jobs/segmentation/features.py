@@ -79,7 +79,7 @@ def _is_finite(column: Column) -> Column:
 
 
 def validate_columns(df: DataFrame, config: SegmentationConfig) -> None:
-    """Raise a ValueError naming any configured feature or id column that is missing or not numeric."""
+    """Raise a ValueError naming a configured feature or id column missing or not numeric."""
     types = {item.name: item.dataType for item in df.schema.fields}
     if config.id_column not in types:
         raise ValueError(
@@ -103,7 +103,7 @@ def validate_columns(df: DataFrame, config: SegmentationConfig) -> None:
 def check_features(df: DataFrame, config: SegmentationConfig) -> FeatureStats:
     """Profile the features in one aggregation; warn about and drop empty or constant ones.
 
-    Raises ValueError for an input without rows, duplicate or null ids, features with some
+    Raises ValueError for fewer than 2 rows, duplicate or null ids, and features with some
     nulls or with values that are not finite after the transform (nothing is dropped silently).
     """
     validate_columns(df, config)
@@ -153,9 +153,10 @@ def check_features(df: DataFrame, config: SegmentationConfig) -> FeatureStats:
                 "quarantine them before segmentation"
             )
         if finite < rows:
+            hint = " (log1p needs values > -1)" if config.features[name] == "log1p" else ""
             raise ValueError(
                 f"feature {name!r} has {rows - finite} values that are NaN or infinite after "
-                f"transform {config.features[name]!r} (log1p needs values > -1)"
+                f"transform {config.features[name]!r}{hint}"
             )
         mean = float(row[f"mean_{index}"])
         stddev = row[f"stddev_{index}"]

@@ -25,9 +25,11 @@ K_SELECTION_SCHEMA = StructType(
 _SILHOUETTE_TIE_TOLERANCE = 1e-9
 
 
-def count_distinct_points(prepared: PreparedFeatures, at_most: int) -> int:
-    """Count distinct feature vectors, stopping at at_most (enough to know whether k fits)."""
-    return prepared.frame.select(*prepared.feature_names).distinct().limit(at_most).count()
+def count_distinct_points(prepared: PreparedFeatures) -> int:
+    """Count distinct feature vectors (KMeans cannot find more clusters than that)."""
+    row = prepared.frame.agg(F.count_distinct(*prepared.feature_names).alias("points")).first()
+    assert row is not None  # a global aggregation always returns one row
+    return int(row["points"])
 
 
 def require_enough_points(k: int, row_count: int, distinct_points: int) -> None:
@@ -93,7 +95,7 @@ def select_k(features_df: DataFrame, config: SegmentationConfig) -> DataFrame:
     """Fit every candidate k and return [k, wcss, silhouette, is_chosen], one row per k."""
     with prepare_features(features_df, config) as prepared:
         row_count = prepared.stats.row_count
-        distinct_points = count_distinct_points(prepared, max(config.k_max, _fixed_k(config)))
+        distinct_points = count_distinct_points(prepared)
         ks = candidate_ks(config, row_count, distinct_points)
         wcss: dict[int, float] = {}
         scores: dict[int, float] = {}
@@ -104,11 +106,6 @@ def select_k(features_df: DataFrame, config: SegmentationConfig) -> DataFrame:
     chosen = choose_k(scores, config)
     rows = [(k, wcss[k], scores[k], k == chosen) for k in ks]
     return features_df.sparkSession.createDataFrame(rows, K_SELECTION_SCHEMA)
-
-
-def _fixed_k(config: SegmentationConfig) -> int:
-    """Return the fixed k, or 0 when k is chosen automatically."""
-    return 0 if config.is_auto_k else int(config.k)
 
 
 def chosen_k(k_selection: DataFrame) -> int:

@@ -25,7 +25,7 @@ def assign_segments(features_df: DataFrame, config: SegmentationConfig, k: int) 
     if isinstance(k, bool) or not isinstance(k, int) or k < 2:
         raise ValueError(f"k must be an int >= 2, got {k!r}")
     with prepare_features(features_df, config) as prepared:
-        require_enough_points(k, prepared.stats.row_count, count_distinct_points(prepared, k))
+        require_enough_points(k, prepared.stats.row_count, count_distinct_points(prepared))
         model = fit_kmeans(prepared, k, config)
     centers = [[float(value) for value in center] for center in model.clusterCenters()]
     segment_of = segment_order(centers, prepared.feature_names, config.order_by)

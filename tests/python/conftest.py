@@ -22,7 +22,9 @@ def local_spark_conf(state_dir: Path) -> dict[str, str]:
     """Render the `local` target's Spark settings with SPARK_STATE_DIR pointing at state_dir."""
     text = (PROJECT_DIR / "profiles" / "profiles.yml").read_text()
     env = {**os.environ, "SPARK_STATE_DIR": str(state_dir)}
-    rendered = jinja2.Environment().from_string(text).render(
+    jinja = jinja2.Environment()
+    jinja.filters.update(as_number=float, as_bool=bool, as_native=lambda value: value)
+    rendered = jinja.from_string(text).render(
         env_var=lambda name, default=None: env.get(name, default)
     )
     profile = yaml.safe_load(rendered)["customer_segmentation"]["outputs"]["local"]

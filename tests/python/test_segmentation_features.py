@@ -131,7 +131,7 @@ def test_non_numeric_feature_raises_naming_column_and_type(spark: SparkSession) 
         "customer_id string, monetary double, preferred_channel string",
     )
     config = config_for({"monetary": "none", "preferred_channel": "none"})
-    with pytest.raises(ValueError, match="'preferred_channel' .* has type string"):
+    with pytest.raises(ValueError, match=r"'preferred_channel' .* has type string"):
         check_features(df, config)
 
 
@@ -141,7 +141,7 @@ def test_boolean_feature_is_not_numeric(spark: SparkSession) -> None:
         "customer_id string, monetary double, is_marketing_opt_in boolean",
     )
     config = config_for({"monetary": "none", "is_marketing_opt_in": "none"})
-    with pytest.raises(ValueError, match="'is_marketing_opt_in' .* has type boolean"):
+    with pytest.raises(ValueError, match=r"'is_marketing_opt_in' .* has type boolean"):
         check_features(df, config)
 
 
@@ -152,9 +152,7 @@ def test_missing_id_column_raises_naming_config_key(customers: DataFrame) -> Non
 
 
 def test_configured_id_column_is_used(spark: SparkSession) -> None:
-    df = spark.createDataFrame(
-        [(7, 1.0), (3, 2.0), (5, 9.0)], "member_key long, monetary double"
-    )
+    df = spark.createDataFrame([(7, 1.0), (3, 2.0), (5, 9.0)], "member_key long, monetary double")
     config = config_for({"monetary": "none"}, id_column="member_key")
     prepared = prepare_features(df, config)
     assert prepared.frame.columns[:2] == ["member_key", "monetary"]
@@ -171,5 +169,5 @@ def test_duplicate_ids_raise(spark: SparkSession) -> None:
 
 def test_single_row_input_raises(spark: SparkSession) -> None:
     df = spark.createDataFrame([("c1", 1.0)], "customer_id string, monetary double")
-    with pytest.raises(ValueError, match="at least 2 customers .* got 1"):
+    with pytest.raises(ValueError, match=r"at least 2 customers .* got 1"):
         check_features(df, config_for({"monetary": "none"}))

@@ -11,7 +11,8 @@
 -#}
 
 {% macro sparkoss__load_csv_rows(model, agate_table) %}
-    {%- if target.method == 'session' and model['config'].get('bulk_load', true) -%}
+    {%- set bulk_load = model['config'].get('bulk_load', true) | string | lower -%}
+    {%- if target.method == 'session' and bulk_load not in ['false', '0', 'no'] -%}
         {{ return(sparkoss__bulk_load_csv_rows(model, agate_table)) }}
     {%- else -%}
         {{ return(spark__load_csv_rows(model, agate_table)) }}

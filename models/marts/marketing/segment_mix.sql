@@ -1,0 +1,57 @@
+with
+
+segments as (
+
+    select * from {{ ref('customer_segments') }}
+
+),
+
+features as (
+
+    select * from {{ ref('customer_features') }}
+
+),
+
+segmented as (
+
+    select
+        features.*,
+        segments.segment_id
+    from features
+    inner join segments
+        on features.customer_id = segments.customer_id
+
+),
+
+counted as (
+
+    {%- for dimension in profile_dimensions() %}
+    select
+        segmented.segment_id,
+        '{{ dimension }}' as dimension,
+        coalesce(segmented.{{ dimension }}, 'unknown') as dimension_value,
+        count(*) as customer_count
+    from segmented
+    group by segmented.segment_id, coalesce(segmented.{{ dimension }}, 'unknown')
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+
+),
+
+final as (
+
+    select
+        counted.segment_id,
+        counted.dimension,
+        counted.dimension_value,
+        counted.customer_count,
+        counted.customer_count / sum(counted.customer_count) over (
+            partition by counted.segment_id, counted.dimension
+        ) as share_of_segment
+    from counted
+
+)
+
+select * from final

@@ -1,0 +1,80 @@
+with
+
+profiles as (
+
+    select * from {{ ref('segment_profiles') }}
+
+),
+
+names as (
+
+    select * from {{ ref('segment_names') }}
+
+),
+
+rules as (
+
+    select * from {{ ref('stg_segment_naming_rules') }}
+
+),
+
+segments as (
+
+    select * from {{ ref('customer_segments') }}
+
+),
+
+run as (
+
+    select
+        max(segments.as_of_date) as as_of_date,
+        max(segments.segmentation_run_id) as segmentation_run_id
+    from segments
+
+),
+
+final as (
+
+    select
+        -- ids
+        profiles.segment_id,
+
+        -- names and playbook
+        names.segment_name,
+        coalesce(rules.segment_description, 'No naming rule left for this segment.')
+            as segment_description,
+        coalesce(rules.recommended_action, 'Review this segment by hand.')
+            as recommended_action,
+        coalesce(rules.recommended_channel, 'email') as recommended_channel,
+
+        -- size and value
+        profiles.customer_count,
+        profiles.customer_share,
+        profiles.revenue_amount,
+        profiles.revenue_share,
+        profiles.opt_in_rate,
+        cast(round(profiles.customer_count * profiles.opt_in_rate) as bigint) as audience_size,
+
+        -- what the segment looks like
+        profiles.mean_recency_days,
+        profiles.mean_frequency,
+        profiles.mean_monetary,
+        profiles.mean_avg_order_value,
+        profiles.recency_z,
+        profiles.frequency_z,
+        profiles.monetary_z,
+
+        -- run
+        run.as_of_date,
+        run.segmentation_run_id
+
+    from profiles
+    inner join names
+        on profiles.segment_id = names.segment_id
+    left join rules
+        on names.rule_order = rules.rule_order
+    cross join run
+
+)
+
+select * from final

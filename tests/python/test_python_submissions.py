@@ -1,0 +1,62 @@
+"""The sparkoss Python model helpers: which target can run them, and clear errors otherwise."""
+
+from __future__ import annotations
+
+import pytest
+from dbt.adapters.sparkoss.connections import SparkossCredentials
+from dbt.adapters.sparkoss.python_submissions import (
+    SessionPythonJobHelper,
+    SparkConnectPythonJobHelper,
+)
+from dbt_common.exceptions import DbtRuntimeError
+
+
+def _model(**config) -> dict:
+    return {"schema": "analytics", "alias": "customer_segments", "config": config}
+
+
+def _credentials(method: str, **extra) -> SparkossCredentials:
+    """Credentials as dbt builds them from a profile (validated, enums converted)."""
+    return SparkossCredentials.from_dict(
+        {"method": method, "host": "localhost", "schema": "analytics", **extra}
+    )
+
+
+def test_session_helper_refuses_a_thrift_target_and_names_the_fix():
+    with pytest.raises(DbtRuntimeError, match=r"method: session.*connect_url"):
+        SessionPythonJobHelper(_model(file_format="parquet"), _credentials("thrift"))
+
+
+def test_connect_helper_needs_a_connect_url():
+    with pytest.raises(DbtRuntimeError, match="connect_url: sc://"):
+        SparkConnectPythonJobHelper(_model(file_format="parquet"), _credentials("thrift"))
+
+
+@pytest.mark.parametrize("file_format", [None, "delta", "iceberg"])
+def test_formats_needing_jars_fail_before_running(file_format):
+    with pytest.raises(DbtRuntimeError, match="file_format: parquet"):
+        SessionPythonJobHelper(_model(file_format=file_format), _credentials("session"))
+
+
+def test_session_helper_runs_the_compiled_model_in_the_shared_session(spark):
+    """The compiled script sees `spark` as dbt's own session and writes a parquet table."""
+    spark.sql("create database if not exists helper_test")
+    code = (
+        "df = spark.range(3).selectExpr('id as customer_id')\n"
+        "df.write.mode('overwrite').format('parquet').saveAsTable('helper_test.ids')\n"
+    )
+    SessionPythonJobHelper(_model(file_format="parquet"), _credentials("session")).submit(code)
+    assert sorted(r.customer_id for r in spark.table("helper_test.ids").collect()) == [0, 1, 2]
+
+
+def test_a_failing_model_reports_its_name_and_traceback(spark):
+    helper = SessionPythonJobHelper(_model(file_format="parquet"), _credentials("session"))
+    with pytest.raises(DbtRuntimeError, match=r"(?s)analytics\.customer_segments.*ZeroDivisionError"):
+        helper.submit("def model(dbt, session):\n    return 1 / 0\nmodel(None, spark)\n")
+
+
+def test_credentials_show_method_and_connect_url_in_dbt_debug():
+    credentials = _credentials("thrift", connect_url="sc://127.0.0.1:15002")
+    info = dict(credentials.connection_info())
+    assert credentials.type == "sparkoss"
+    assert info["method"] == "thrift" and info["connect_url"] == "sc://127.0.0.1:15002"
