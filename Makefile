@@ -8,7 +8,7 @@ export DBT_PROFILES_DIR := $(CURDIR)/profiles
 export SPARK_LOCAL_IP ?= 127.0.0.1
 export PYSPARK_PYTHON := $(CURDIR)/$(BIN)/python
 
-.PHONY: build test install seed-data lint pytest dbt-test clean
+.PHONY: build test install seed-data lint pytest docs shell clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,12 +31,20 @@ seed-data: $(STAMP)
 test: $(STAMP) lint pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check python_jobs tests bench
-	$(BIN)/ruff format --check python_jobs tests bench
+	$(BIN)/ruff check python_jobs tests bench models
+	$(BIN)/ruff format --check python_jobs tests bench models
 	$(BIN)/sqlfluff lint models tests macros --processes 2
 
 pytest: $(STAMP)
 	$(BIN)/pytest
+
+## docs: serve the dbt docs site written by `make build` on http://127.0.0.1:8080
+docs: $(STAMP)
+	$(BIN)/dbt docs serve --host 127.0.0.1 --port 8080 --no-browser
+
+## shell: interactive pyspark on the project's warehouse (one process per metastore)
+shell: $(STAMP)
+	$(BIN)/python -i -c "from dbtchain.local_session import local_session; spark = local_session()"
 
 clean:
 	rm -rf target logs .spark artifacts

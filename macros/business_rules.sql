@@ -29,3 +29,9 @@
     {#- customer_features categories whose mix is reported per segment (segment_mix). -#}
     {{ return(['gender', 'age_band', 'country_code', 'preferred_channel']) }}
 {% endmacro %}
+
+
+{% macro rfm_log_features() %}
+    {#- The log-scale recency, frequency and monetary columns segments are named by. -#}
+    {{ return(['log_recency_days', 'log_frequency', 'log_monetary']) }}
+{% endmacro %}

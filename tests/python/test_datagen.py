@@ -16,6 +16,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from sklearn.cluster import KMeans
+from sklearn.metrics import adjusted_rand_score
+from sklearn.preprocessing import StandardScaler
+
 from datagen import (
     HEADER,
     LABELS_HEADER,
@@ -26,9 +30,6 @@ from datagen import (
 )
 from datagen.customers import ascii_fold
 from datagen.locales import LOCALES
-from sklearn.cluster import KMeans
-from sklearn.metrics import adjusted_rand_score
-from sklearn.preprocessing import StandardScaler
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 AS_OF = date(2026, 6, 30)

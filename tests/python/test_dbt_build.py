@@ -10,12 +10,12 @@ from __future__ import annotations
 import csv
 from collections import Counter
 from datetime import date
-from pathlib import Path
 
 import pytest
+from sklearn.metrics import adjusted_rand_score
+
 from datagen import write_customers
 from dbt_harness import DbtProject
-from sklearn.metrics import adjusted_rand_score
 
 pytestmark = [pytest.mark.dbt, pytest.mark.slow]
 
@@ -69,8 +69,7 @@ def test_mart_has_one_row_per_distinct_valid_customer(spark, project, generated)
 def test_quarantine_reasons_match_the_planted_defects(spark, project, generated):
     """Each unusable planted defect lands in quarantine under its own reason."""
     reasons = Counter(
-        row.quarantine_reason
-        for row in project.table(spark, "int_customers_quarantined").collect()
+        row.quarantine_reason for row in project.table(spark, "int_customers_quarantined").collect()
     )
     planted = generated["counts"]["mess_rows"]
     assert reasons["missing_customer_id"] == planted["customer_id_missing"]
@@ -149,5 +148,3 @@ def test_documented_columns_match_the_built_tables(spark, project):
             continue
         built = set(project.table(spark, node["alias"]).columns)
         assert set(node["columns"]) == built, node["unique_id"]
-
-

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from dbt_common.exceptions import DbtRuntimeError
+
 from dbt.adapters.sparkoss.connections import SparkossCredentials
 from dbt.adapters.sparkoss.python_submissions import (
     SessionPythonJobHelper,
     SparkConnectPythonJobHelper,
 )
-from dbt_common.exceptions import DbtRuntimeError
 
 
 def _model(**config) -> dict:
@@ -51,7 +52,9 @@ def test_session_helper_runs_the_compiled_model_in_the_shared_session(spark):
 
 def test_a_failing_model_reports_its_name_and_traceback(spark):
     helper = SessionPythonJobHelper(_model(file_format="parquet"), _credentials("session"))
-    with pytest.raises(DbtRuntimeError, match=r"(?s)analytics\.customer_segments.*ZeroDivisionError"):
+    with pytest.raises(
+        DbtRuntimeError, match=r"(?s)analytics\.customer_segments.*ZeroDivisionError"
+    ):
         helper.submit("def model(dbt, session):\n    return 1 / 0\nmodel(None, spark)\n")
 
 

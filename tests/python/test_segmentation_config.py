@@ -7,6 +7,7 @@ import datetime as dt
 import pickle
 
 import pytest
+
 from segmentation import SegmentationConfig, SegmentationConfigError, run_id
 from segmentation.kmeans import candidate_ks, choose_k
 from segmentation.labels import segment_order

@@ -9,6 +9,7 @@ import pytest
 from pyspark.ml.functions import vector_to_array
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
+
 from segmentation import FeatureDroppedWarning, SegmentationConfig, prepare_features
 from segmentation.features import VECTOR_COLUMN, check_features
 

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
+
 from segmentation import (
     SegmentationConfig,
     assign_segments,

@@ -26,16 +26,16 @@ segmented as (
 counted as (
 
     {%- for dimension in profile_dimensions() %}
-    select
-        segmented.segment_id,
-        '{{ dimension }}' as dimension,
-        coalesce(segmented.{{ dimension }}, 'unknown') as dimension_value,
-        count(*) as customer_count
-    from segmented
-    group by segmented.segment_id, coalesce(segmented.{{ dimension }}, 'unknown')
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        select
+            segmented.segment_id,
+            '{{ dimension }}' as dimension,
+            coalesce(segmented.{{ dimension }}, 'unknown') as dimension_value,
+            count(*) as customer_count
+        from segmented
+        group by segmented.segment_id, coalesce(segmented.{{ dimension }}, 'unknown')
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 
 ),

@@ -23,7 +23,7 @@ paired as (
         pow(coalesce(profiles.recency_z, 0) - rules.prototype_recency_z, 2)
         + pow(coalesce(profiles.frequency_z, 0) - rules.prototype_frequency_z, 2)
         + pow(coalesce(profiles.monetary_z, 0) - rules.prototype_monetary_z, 2)
-        as match_distance
+            as match_distance
     from profiles
     cross join rules
 

@@ -27,16 +27,11 @@ base as (
 
     select
         count(*) as base_customer_count,
-        sum(segmented.monetary) as base_revenue_amount,
-        {%- for feature in profile_features() %}
-        avg(segmented.{{ feature }}) as base_mean_{{ feature }},
-        stddev_samp(segmented.{{ feature }}) as base_std_{{ feature }},
+        {%- for feature in profile_features() + rfm_log_features() %}
+            avg(segmented.{{ feature }}) as base_mean_{{ feature }},
+            stddev_samp(segmented.{{ feature }}) as base_std_{{ feature }},
         {%- endfor %}
-        {%- for measure in ['recency_days', 'frequency', 'monetary'] %}
-        avg(segmented.log_{{ measure }}) as base_mean_log_{{ measure }},
-        stddev_samp(segmented.log_{{ measure }}) as base_std_log_{{ measure }}
-        {{- "," if not loop.last }}
-        {%- endfor %}
+        sum(segmented.monetary) as base_revenue_amount
     from segmented
 
 ),
@@ -47,19 +42,17 @@ per_segment as (
         segmented.segment_id,
         count(*) as customer_count,
         sum(segmented.monetary) as revenue_amount,
-        avg(if(segmented.is_marketing_opt_in, 1.0, 0.0)) as opt_in_rate,
-        avg(if(segmented.gender = 'female', 1.0, 0.0)) as female_share,
-        avg(if(segmented.gender = 'male', 1.0, 0.0)) as male_share,
+        avg(cast(segmented.is_marketing_opt_in as double)) as opt_in_rate,
+        avg(cast(segmented.gender = 'female' as double)) as female_share,
         {%- for feature in profile_features() %}
-        avg(segmented.{{ feature }}) as mean_{{ feature }},
-        cast(
-            percentile_approx(segmented.{{ feature }}, 0.5, 10000) as double
-        ) as median_{{ feature }},
+            cast(
+                percentile_approx(segmented.{{ feature }}, 0.5, 10000) as double
+            ) as median_{{ feature }},
         {%- endfor %}
-        {%- for measure in ['recency_days', 'frequency', 'monetary'] %}
-        avg(segmented.log_{{ measure }}) as mean_log_{{ measure }}
-        {{- "," if not loop.last }}
+        {%- for feature in profile_features() + rfm_log_features() %}
+            avg(segmented.{{ feature }}) as mean_{{ feature }},
         {%- endfor %}
+        avg(cast(segmented.gender = 'male' as double)) as male_share
     from segmented
     group by segmented.segment_id
 
@@ -82,18 +75,19 @@ final as (
 
         -- every profile feature: mean, median, z-score of the mean against the whole base
         {%- for feature in profile_features() %}
-        per_segment.mean_{{ feature }},
-        per_segment.median_{{ feature }},
-        (per_segment.mean_{{ feature }} - base.base_mean_{{ feature }})
-        / nullif(base.base_std_{{ feature }}, 0) as z_{{ feature }},
+            per_segment.mean_{{ feature }},
+            per_segment.median_{{ feature }},
+            (per_segment.mean_{{ feature }} - base.base_mean_{{ feature }})
+            / nullif(base.base_std_{{ feature }}, 0) as z_{{ feature }},
         {%- endfor %}
 
         -- recency / frequency / monetary on the log scale the clustering uses (for naming)
-        {%- for measure in ['recency_days', 'frequency', 'monetary'] %}
-        (per_segment.mean_log_{{ measure }} - base.base_mean_log_{{ measure }})
-        / nullif(base.base_std_log_{{ measure }}, 0) as {{ measure.split('_')[0] }}_z
-        {{- "," if not loop.last }}
-        {%- endfor %}
+        (per_segment.mean_log_recency_days - base.base_mean_log_recency_days)
+        / nullif(base.base_std_log_recency_days, 0) as recency_z,
+        (per_segment.mean_log_frequency - base.base_mean_log_frequency)
+        / nullif(base.base_std_log_frequency, 0) as frequency_z,
+        (per_segment.mean_log_monetary - base.base_mean_log_monetary)
+        / nullif(base.base_std_log_monetary, 0) as monetary_z
 
     from per_segment
     cross join base

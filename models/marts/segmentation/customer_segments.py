@@ -1,6 +1,7 @@
 """Customer segments: MLlib KMeans over the feature mart with the chosen k."""
 
 from pyspark.sql import functions as F
+
 from segmentation import SegmentationConfig, assign_segments, chosen_k, run_id
 
 

@@ -1,6 +1,7 @@
 """k selection: WCSS (elbow) and silhouette for every k tried, and the k chosen."""
 
 from pyspark.sql import functions as F
+
 from segmentation import SegmentationConfig, run_id, select_k
 
 

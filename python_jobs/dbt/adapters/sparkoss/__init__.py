@@ -10,6 +10,7 @@ macro falls back to dbt-spark's `spark__` implementation; this package adds only
 """
 
 from dbt.adapters.base import AdapterPlugin
+
 from dbt.adapters.sparkoss.connections import SparkossConnectionManager, SparkossCredentials
 from dbt.adapters.sparkoss.impl import SparkossAdapter
 from dbt.include import sparkoss

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dbt.adapters.base import PythonJobHelper
 from dbt.adapters.spark.impl import SparkAdapter
+
 from dbt.adapters.sparkoss.connections import SparkossConnectionManager
 from dbt.adapters.sparkoss.python_submissions import (
     SessionPythonJobHelper,

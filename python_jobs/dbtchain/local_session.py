@@ -1,0 +1,39 @@
+"""The `local` target's SparkSession outside dbt (tests, benchmarks, `make shell`).
+
+Settings are read from profiles/profiles.yml, so every in-process session of the project uses
+exactly the Spark configuration dbt's `local` target uses.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import jinja2
+import yaml
+
+PROFILES_FILE = Path(__file__).resolve().parents[2] / "profiles" / "profiles.yml"
+
+
+def local_spark_conf(state_dir: Path | str | None = None) -> dict[str, str]:
+    """The `local` target's server_side_parameters, with SPARK_STATE_DIR set to state_dir."""
+    env = dict(os.environ)
+    if state_dir is not None:
+        env["SPARK_STATE_DIR"] = str(state_dir)
+    jinja = jinja2.Environment()
+    jinja.filters.update(as_number=float, as_bool=bool, as_native=lambda value: value)
+    rendered = jinja.from_string(PROFILES_FILE.read_text()).render(
+        env_var=lambda name, default=None: env.get(name, default)
+    )
+    profile = yaml.safe_load(rendered)["customer_segmentation"]["outputs"]["local"]
+    return {key: str(value) for key, value in profile["server_side_parameters"].items()}
+
+
+def local_session(state_dir: Path | str | None = None, **overrides: str):
+    """Get or create the Hive-enabled local SparkSession of the `local` target."""
+    from pyspark.sql import SparkSession
+
+    builder = SparkSession.builder.enableHiveSupport()
+    for key, value in {**local_spark_conf(state_dir), **overrides}.items():
+        builder = builder.config(key, value)
+    return builder.getOrCreate()
