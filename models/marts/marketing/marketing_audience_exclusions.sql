@@ -1,28 +1,20 @@
 -- Segmented customers left out of the audiences, with the reason (no silent drops).
 with
 
-segments as (
+segmented as (
 
-    select * from {{ ref('customer_segments') }}
-
-),
-
-features as (
-
-    select * from {{ ref('customer_features') }}
+    select * from {{ ref('customer_segment_features') }}
 
 ),
 
 final as (
 
     select
-        segments.customer_id,
-        segments.segment_id,
+        segmented.customer_id,
+        segmented.segment_id,
         'no_marketing_consent' as exclusion_reason
-    from segments
-    inner join features
-        on segments.customer_id = features.customer_id
-    where not features.is_marketing_opt_in
+    from segmented
+    where not segmented.is_marketing_opt_in
 
 )
 

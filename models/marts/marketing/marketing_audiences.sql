@@ -1,15 +1,9 @@
 -- Customers marketing may contact (explicit opt-in only), with their segment's playbook.
 with
 
-segments as (
+segmented as (
 
-    select * from {{ ref('customer_segments') }}
-
-),
-
-features as (
-
-    select * from {{ ref('customer_features') }}
+    select * from {{ ref('customer_segment_features') }}
 
 ),
 
@@ -23,8 +17,8 @@ final as (
 
     select
         -- ids
-        segments.customer_id,
-        segments.segment_id,
+        segmented.customer_id,
+        segmented.segment_id,
 
         -- segment playbook
         summary.segment_name,
@@ -32,23 +26,21 @@ final as (
         summary.recommended_channel,
 
         -- contact
-        features.preferred_channel,
+        segmented.preferred_channel,
         if(
-            features.preferred_channel = 'unknown',
+            segmented.preferred_channel = 'unknown',
             summary.recommended_channel,
-            features.preferred_channel
+            segmented.preferred_channel
         ) as contact_channel,
-        features.is_marketing_opt_in,
+        segmented.is_marketing_opt_in,
 
         -- dates
-        segments.as_of_date
+        segmented.as_of_date
 
-    from segments
-    inner join features
-        on segments.customer_id = features.customer_id
+    from segmented
     inner join summary
-        on segments.segment_id = summary.segment_id
-    where features.is_marketing_opt_in
+        on segmented.segment_id = summary.segment_id
+    where segmented.is_marketing_opt_in
 
 )
 

@@ -1,25 +1,8 @@
 with
 
-segments as (
-
-    select * from {{ ref('customer_segments') }}
-
-),
-
-features as (
-
-    select * from {{ ref('customer_features') }}
-
-),
-
 segmented as (
 
-    select
-        features.*,
-        segments.segment_id
-    from features
-    inner join segments
-        on features.customer_id = segments.customer_id
+    select * from {{ ref('customer_segment_features') }}
 
 ),
 
