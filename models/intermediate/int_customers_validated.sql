@@ -120,6 +120,7 @@ repaired as (
                         checked.marketing_opt_in is not null and checked.opt_in_parsed is null,
                         'opt_in_unrecognised', null
                     ),
+                    if(checked.preferred_channel is null, 'channel_missing', null),
                     if(not checked.is_channel_known, 'channel_unrecognised', null),
                     if(checked.is_birth_date_impossible, 'birth_date_impossible', null),
                     if(checked.is_income_impossible, 'annual_income_impossible', null),
