@@ -19,4 +19,4 @@ totals as (
 )
 
 select * from totals
-where abs(totals.total_share - 1) > 1e-9
+where abs(total_share - 1) > 1e-9
