@@ -1,6 +1,7 @@
 """Where the seconds of a `dbt build` go, from dbt's own target/run_results.json.
 
 Usage: python bench/build_timing.py [path/to/run_results.json]
+(after `make build`, dbt build's own results are kept as target/run_results.build.json)
 
 Prints the wall time of the invocation, the time before the first node started (parse,
 JVM and metastore start, catalog listing), and the time per resource type and per model/seed,
@@ -55,7 +56,10 @@ def summarise(run_results: dict) -> list[str]:
 
 def main() -> None:
     """Print the summary of the given (default: target/) run_results.json."""
-    path = Path(sys.argv[1] if len(sys.argv) > 1 else "target/run_results.json")
+    default = Path("target/run_results.build.json")
+    if not default.exists():
+        default = Path("target/run_results.json")
+    path = Path(sys.argv[1]) if len(sys.argv) > 1 else default
     print("\n".join(summarise(json.loads(path.read_text()))))
 
 

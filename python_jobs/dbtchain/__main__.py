@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import shlex
+import shutil
 import sys
 import time
+from pathlib import Path
 
 from dbt.cli.main import dbtRunner
 
@@ -18,11 +20,19 @@ def run_chain(commands: list[str], common_args: list[str]) -> int:
         result = runner.invoke(args)
         elapsed = time.perf_counter() - started
         print(f"dbtchain: `dbt {' '.join(args)}` took {elapsed:.1f} s", flush=True)
+        _keep_run_results(args[0])
         if not result.success:
             if result.exception is not None:
                 print(f"dbtchain: {result.exception}", file=sys.stderr)
             return 1
     return 0
+
+
+def _keep_run_results(command: str, target: Path = Path("target")) -> None:
+    """Keep each command's run_results.json (the next command overwrites it) for bench/."""
+    results = target / "run_results.json"
+    if results.exists():
+        shutil.copyfile(results, target / f"run_results.{command}.json")
 
 
 def main(argv: list[str] | None = None) -> int:
