@@ -41,7 +41,6 @@ PROJECT_DIR = BENCH_DIR.parent
 DATA_DIR = BENCH_DIR / "data"
 SEED_PROJECT_DIR = DATA_DIR / "seed_project"
 RESULTS_FILE = DATA_DIR / "results" / "seed_load.jsonl"
-PROJECT_PARTS = ("dbt_project.yml", "models", "macros", "seeds", "tests", "profiles")
 SEED_NODE = "seed.customer_segmentation.customers"
 LOADERS = ("bulk", "stock")
 DATA_SEED = 42
@@ -93,19 +92,14 @@ def ensure_large_csv(rows: int) -> Path:
 
 def copy_project(name: str, customers_csv: Path | None) -> Path:
     """A fresh copy of the dbt project under bench/data/seed_project/<name>/."""
+    sys.path.insert(0, str(PROJECT_DIR / "tests" / "python"))
+    from dbt_harness import DbtProject  # the test suite's project copier
+
     root = SEED_PROJECT_DIR / name
     if root.exists():
         shutil.rmtree(root)
     root.mkdir(parents=True)
-    for part in PROJECT_PARTS:
-        source = PROJECT_DIR / part
-        if source.is_dir():
-            shutil.copytree(source, root / part, ignore=shutil.ignore_patterns("*.pyc"))
-        else:
-            shutil.copy2(source, root / part)
-    if customers_csv is not None:
-        shutil.copy2(customers_csv, root / "seeds" / "customers.csv")
-    return root
+    return DbtProject.copy(root, schema=name, customers_csv=customers_csv).root
 
 
 def run_seed(project: Path, dataset: str, loader: str, timeout: float | None) -> dict[str, Any]:
