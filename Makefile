@@ -7,6 +7,9 @@ STAMP := $(VENV)/.installed
 export DBT_PROFILES_DIR := $(CURDIR)/profiles
 export SPARK_LOCAL_IP ?= 127.0.0.1
 export PYSPARK_PYTHON := $(CURDIR)/$(BIN)/python
+export DBT_SCHEMA ?= segmentation
+# VARS=<file.yml>: build with the dbt vars in that file (README "Bring your own data")
+VARS ?=
 
 .PHONY: build test install seed-data lint pytest docs shell clean
 
@@ -21,7 +24,7 @@ install: $(STAMP)
 ## build: install, then dbt build + dbt docs generate on the embedded local Spark (one JVM)
 build: $(STAMP)
 	@test -f seeds/customers.csv || $(MAKE) seed-data
-	$(BIN)/python -m dbtchain build "docs generate"
+	$(BIN)/python -m dbtchain build "docs generate" $(if $(VARS),-- --vars "$$(cat $(VARS))")
 
 ## seed-data: (re)generate the shipped seed deterministically (overwrites seeds/customers.csv)
 seed-data: $(STAMP)

@@ -36,8 +36,12 @@ final as (
             to_date('{{ as_of_var }}') as as_of_date,
             'var' as as_of_source,
         {%- else %}
-            latest_plausible.latest_plausible_order_date as as_of_date,
-            'latest_plausible_order_date' as as_of_source,
+            coalesce(latest_plausible.latest_plausible_order_date, current_date()) as as_of_date,
+            if(
+                latest_plausible.latest_plausible_order_date is null,
+                'build_date',
+                'latest_plausible_order_date'
+            ) as as_of_source,
         {%- endif %}
         latest_plausible.latest_plausible_order_date,
         latest_plausible.p99_last_order_date

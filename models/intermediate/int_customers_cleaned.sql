@@ -12,8 +12,11 @@ final as (
         -- ids
         validated.customer_id,
         validated.customer_row_id,
+        validated.is_customer_id_surrogate,
+        validated.source_row_number,
 
         -- text
+        validated.full_name,
         validated.first_name,
         validated.last_name,
         validated.email,
@@ -28,9 +31,12 @@ final as (
         validated.order_count,
         validated.item_count,
         validated.total_spend_amount,
+        validated.age,
+        validated.attributes,
 
         -- booleans
         validated.is_marketing_opt_in,
+        validated.has_purchase_history_input,
 
         -- dates
         validated.birth_date,

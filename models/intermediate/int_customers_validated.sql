@@ -48,6 +48,10 @@ checked as (
             or customers.annual_income_amount > {{ var('max_annual_income') }}
         ) as is_income_impossible,
         customers.spending_score not between 1 and 100 as is_score_out_of_range,
+        (
+            customers.age < {{ var('min_customer_age') }}
+            or customers.age > {{ var('max_customer_age') }}
+        ) as is_age_impossible,
         customers.signup_date > as_of.as_of_date as is_signup_after_as_of,
         customers.signup_date > customers.last_order_date as is_signup_after_last_order,
         customers.item_count < customers.order_count as is_items_below_orders,
@@ -67,8 +71,11 @@ repaired as (
         -- ids
         checked.customer_row_id,
         checked.customer_id,
+        checked.is_customer_id_surrogate,
+        checked.source_row_number,
 
         -- text
+        checked.full_name,
         checked.first_name,
         checked.last_name,
         if(checked.is_email_valid, checked.email, null) as email,
@@ -84,9 +91,12 @@ repaired as (
         checked.order_count,
         if(checked.is_items_below_orders, null, checked.item_count) as item_count,
         checked.total_spend_amount,
+        if(checked.is_age_impossible, null, checked.age) as age,
+        checked.attributes,
 
         -- booleans
         coalesce(checked.opt_in_parsed, false) as is_marketing_opt_in,
+        checked.has_purchase_history_input,
 
         -- dates
         if(checked.is_birth_date_impossible, null, checked.birth_date) as birth_date,
@@ -123,6 +133,7 @@ repaired as (
                     if(checked.preferred_channel is null, 'channel_missing', null),
                     if(not checked.is_channel_known, 'channel_unrecognised', null),
                     if(checked.is_birth_date_impossible, 'birth_date_impossible', null),
+                    if(checked.is_age_impossible, 'age_impossible', null),
                     if(checked.is_income_impossible, 'annual_income_impossible', null),
                     if(checked.is_score_out_of_range, 'spending_score_out_of_range', null),
                     if(checked.is_signup_after_as_of, 'signup_after_as_of', null),
@@ -141,11 +152,14 @@ repaired as (
 
         -- why the row cannot be segmented (first applicable reason), null if it can
         case
+            when checked.malformed_record is not null then 'malformed_row'
             when checked.customer_id is null then 'missing_customer_id'
+            -- purchase-history rules apply when the input has purchase history at all
+            when not checked.has_purchase_history_input then null
             when
                 arrays_overlap(
                     checked.unparseable_columns,
-                    array('total_orders', 'total_spend', 'last_order_date')
+                    array({{ quoted_list(purchase_history_columns()) }})
                 )
                 then 'unparseable_purchase_history'
             when checked.order_count < 0 then 'negative_order_count'
@@ -172,6 +186,7 @@ ranked as (
                 repaired.last_order_date desc nulls last,
                 repaired.order_count desc nulls last,
                 repaired.total_spend_amount desc nulls last,
+                repaired.source_row_number asc nulls last,
                 repaired.customer_row_id asc
         ) as duplicate_rank
     from repaired

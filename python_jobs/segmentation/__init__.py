@@ -1,12 +1,25 @@
-"""Customer segmentation on Spark: standardised features, seeded KMeans, stable segment ids.
+"""Customer segmentation on Spark: resolved, scaled features, seeded KMeans, stable segment ids.
 
 Every step is a plain function, DataFrame in and DataFrame out, configured by one validated
 `SegmentationConfig`; the dbt Python models under models/marts/segmentation call them:
 
     config = SegmentationConfig.from_dict(dbt_config_dict)
-    k_selection = select_k(customer_features, config)          # k, wcss, silhouette, is_chosen
+    k_selection = select_k(customer_features, config)   # k, wcss, silhouette, is_chosen,
+                                                        # features, order_by
     segments = assign_segments(customer_features, config, chosen_k(k_selection))
     centroids = describe_centroids(customer_features, segments, config)
+    names = assign_unique_names(segment_name_candidates, centroids)   # segmentation.naming
+
+Features (`features` config key) name a column of the input, else a key of its `attributes`
+map (the input file's extra columns, as text). Each takes a transform: `standardise`
+(z-score over the whole input), `log1p` (ln(1 + x), then z-score), `none` (the raw number,
+unscaled: only for features already on a comparable scale) or `one_hot` (a 0/1 indicator per
+category, null as "(missing)", unscaled, at most `max_categories`). Configured features are
+checked strictly: a missing, null, non-numeric or constant one raises FeatureConfigError.
+`features: auto` (the default) takes the four RFM log columns when they are complete, else
+every complete, non-constant numeric column of DEMOGRAPHIC_FEATURES and numeric attribute;
+segment_k_selection records what was resolved. Segments are numbered by descending centroid
+of `order_by` (default and fallback: the first resolved numeric feature).
 
 Only DataFrame API, pyspark.ml and `vector_to_array` are used (no Python UDFs), so the same
 code runs on a classic session and over Spark Connect; only centres and small aggregates
@@ -15,21 +28,34 @@ reach the driver.
 
 from segmentation.centroids import CENTROID_SCHEMA, describe_centroids
 from segmentation.config import SegmentationConfig, SegmentationConfigError, run_id
-from segmentation.features import FeatureDroppedWarning, PreparedFeatures, prepare_features
+from segmentation.features import PreparedFeatures, prepare_features
 from segmentation.kmeans import K_SELECTION_SCHEMA, chosen_k, select_k
+from segmentation.resolution import (
+    DEMOGRAPHIC_FEATURES,
+    RFM_FEATURES,
+    FeatureConfigError,
+    ResolvedFeatures,
+    resolve_features,
+)
+from segmentation.runs import as_of_date_of
 from segmentation.segments import assign_segments
 
 __all__ = [
     "CENTROID_SCHEMA",
+    "DEMOGRAPHIC_FEATURES",
     "K_SELECTION_SCHEMA",
-    "FeatureDroppedWarning",
+    "RFM_FEATURES",
+    "FeatureConfigError",
     "PreparedFeatures",
+    "ResolvedFeatures",
     "SegmentationConfig",
     "SegmentationConfigError",
+    "as_of_date_of",
     "assign_segments",
     "chosen_k",
     "describe_centroids",
     "prepare_features",
+    "resolve_features",
     "run_id",
     "select_k",
 ]

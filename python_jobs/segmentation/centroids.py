@@ -1,13 +1,17 @@
-"""Centroid profiles: per segment and feature, original-unit means, transformed and z centroids."""
+"""Centroid profiles: per segment and feature (or one_hot category), means and z-scores."""
 
 from __future__ import annotations
 
-from pyspark.sql import DataFrame
+import math
+from collections.abc import Iterator
+
+from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql.types import DoubleType, IntegerType, LongType, StringType, StructField, StructType
 
 from segmentation.config import SegmentationConfig
-from segmentation.features import check_features, transformed
+from segmentation.expressions import column_ref, indicator, numeric_value, transformed_value
+from segmentation.resolution import ResolvedFeature, resolve_features
 
 CENTROID_SCHEMA = StructType(
     [
@@ -22,65 +26,97 @@ CENTROID_SCHEMA = StructType(
 )
 
 
+def measures(feature: ResolvedFeature) -> list[Column]:
+    """Return what is averaged per segment: raw and transformed value, or each indicator."""
+    if feature.is_numeric:
+        return [numeric_value(feature.source), transformed_value(feature.source, feature.transform)]
+    return [indicator(feature.source, category) for category in feature.categories]
+
+
+def indicator_z(share: float, count: int, rows: int) -> float:
+    """Return a segment's share of a category as a z-score against the whole input.
+
+    The whole input's share p of the category and the sample stddev of its 0/1 indicator,
+    sqrt(p (1 - p) n / (n - 1)), standardise it like any numeric feature.
+    """
+    overall = count / rows
+    stddev = math.sqrt(overall * (1.0 - overall) * rows / (rows - 1))
+    return (share - overall) / stddev
+
+
+def centroid_rows(
+    feature: ResolvedFeature, means: list[float], rows: int
+) -> Iterator[tuple[str, str, float, float, float]]:
+    """Yield (feature, transform, mean_value, centroid_transformed, centroid_z) for one segment."""
+    if feature.is_numeric:
+        raw, centroid = means
+        z = (centroid - feature.mean) / feature.stddev
+        yield feature.name, feature.transform, raw, centroid, z
+        return
+    for slot, share, count in zip(feature.slot_names, means, feature.category_counts, strict=True):
+        yield slot, feature.transform, share, share, indicator_z(share, count, rows)
+
+
 def describe_centroids(
     features_df: DataFrame, segments_df: DataFrame, config: SegmentationConfig
 ) -> DataFrame:
-    """Return one row per segment and kept feature, in long format (see CENTROID_SCHEMA).
+    """Return one row per segment and resolved feature, in long format (see CENTROID_SCHEMA).
 
-    mean_value is in the column's original units, centroid_transformed after the configured
-    transform, centroid_z standardised with the whole input's mean and sample stddev (the
-    space KMeans ran in). Every customer must have exactly one segment.
+    Numeric features: mean_value in the input's units, centroid_transformed after the
+    transform (before scaling), centroid_z = (centroid_transformed - mean) / stddev over the
+    whole input. one_hot features give one row per category, feature `<feature>=<category>`,
+    with the segment's share of it as mean_value and centroid_transformed, and its z-score
+    (see indicator_z). centroid_z is what KMeans saw for standardise and log1p features, and
+    a comparable descriptive score for none and one_hot (which KMeans sees unscaled).
+    Every customer must have exactly one segment.
     """
-    stats = check_features(features_df, config)
-    names = list(stats.kept)
+    resolved = resolve_features(features_df, config)
+    columns = [measures(feature) for feature in resolved.features]
+    aliases = [[f"m_{i}_{j}" for j in range(len(group))] for i, group in enumerate(columns)]
     segments = segments_df.select(
-        F.col(config.id_column), F.col("segment_id").cast("int").alias("segment_id")
+        column_ref(config.id_column).alias(config.id_column),
+        F.col("segment_id").cast("int").alias("segment_id"),
     )
-    measures = features_df.select(
-        F.col(config.id_column),
-        *[F.col(name).cast("double").alias(f"raw_{index}") for index, name in enumerate(names)],
+    measured = features_df.select(
+        column_ref(config.id_column).alias(config.id_column),
         *[
-            transformed(name, config.features[name]).alias(f"transformed_{index}")
-            for index, name in enumerate(names)
+            column.alias(alias)
+            for group, names in zip(columns, aliases, strict=True)
+            for column, alias in zip(group, names, strict=True)
         ],
     )
     per_segment = (
-        measures.join(segments, on=config.id_column, how="left")
+        measured.join(segments, on=config.id_column, how="left")
         .groupBy("segment_id")
         .agg(
             F.count(F.lit(1)).alias("customer_count"),
-            *[F.avg(f"raw_{index}").alias(f"raw_{index}") for index in range(len(names))],
-            *[
-                F.avg(f"transformed_{index}").alias(f"transformed_{index}")
-                for index in range(len(names))
-            ],
+            *[F.avg(alias).alias(alias) for names in aliases for alias in names],
         )
         .collect()
     )
-    unassigned = sum(row["customer_count"] for row in per_segment if row["segment_id"] is None)
-    assigned = sum(row["customer_count"] for row in per_segment if row["segment_id"] is not None)
-    if unassigned or assigned != stats.row_count:
-        raise ValueError(
-            f"segments_df must give every one of the {stats.row_count} customers exactly one "
-            f"segment_id: {unassigned} have none, {assigned} assignments in all"
-        )
+    _require_full_assignment(per_segment, resolved.row_count)
 
     rows = []
     for row in sorted(
         (row for row in per_segment if row["segment_id"] is not None),
         key=lambda row: row["segment_id"],
     ):
-        for index, name in enumerate(names):
-            centroid = float(row[f"transformed_{index}"])
-            rows.append(
-                (
-                    int(row["segment_id"]),
-                    name,
-                    config.features[name],
-                    int(row["customer_count"]),
-                    float(row[f"raw_{index}"]),
-                    centroid,
-                    (centroid - stats.means[name]) / stats.stddevs[name],
-                )
-            )
+        for feature, names in zip(resolved.features, aliases, strict=True):
+            means = [float(row[alias]) for alias in names]
+            for values in centroid_rows(feature, means, resolved.row_count):
+                slot, transform, mean_value, centroid, z = values
+                segment = int(row["segment_id"])
+                count = int(row["customer_count"])
+                rows.append((segment, slot, transform, count, mean_value, centroid, z))
     return features_df.sparkSession.createDataFrame(rows, CENTROID_SCHEMA)
+
+
+def _require_full_assignment(per_segment: list, row_count: int) -> None:
+    """Raise unless the per-segment counts cover every customer exactly once."""
+    unassigned = sum(row["customer_count"] for row in per_segment if row["segment_id"] is None)
+    assigned = sum(row["customer_count"] for row in per_segment if row["segment_id"] is not None)
+    if unassigned or assigned != row_count:
+        raise ValueError(
+            f"segments_df must give every one of the {row_count} customers exactly one "
+            f"segment_id: {unassigned} have none, {assigned} assignments in all"
+        )

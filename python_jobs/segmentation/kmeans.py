@@ -8,7 +8,14 @@ from pyspark.ml.clustering import KMeans, KMeansModel
 from pyspark.ml.evaluation import ClusteringEvaluator
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
-from pyspark.sql.types import BooleanType, DoubleType, IntegerType, StructField, StructType
+from pyspark.sql.types import (
+    BooleanType,
+    DoubleType,
+    IntegerType,
+    StringType,
+    StructField,
+    StructType,
+)
 
 from segmentation.config import SegmentationConfig
 from segmentation.features import VECTOR_COLUMN, PreparedFeatures, prepare_features
@@ -20,6 +27,8 @@ K_SELECTION_SCHEMA = StructType(
         StructField("wcss", DoubleType(), nullable=False),
         StructField("silhouette", DoubleType(), nullable=False),
         StructField("is_chosen", BooleanType(), nullable=False),
+        StructField("features", StringType(), nullable=False),
+        StructField("order_by", StringType(), nullable=True),
     ]
 )
 _SILHOUETTE_TIE_TOLERANCE = 1e-9
@@ -27,7 +36,7 @@ _SILHOUETTE_TIE_TOLERANCE = 1e-9
 
 def count_distinct_points(prepared: PreparedFeatures) -> int:
     """Count distinct feature vectors (KMeans cannot find more clusters than that)."""
-    row = prepared.frame.agg(F.count_distinct(*prepared.feature_names).alias("points")).first()
+    row = prepared.frame.agg(F.count_distinct(*prepared.slot_columns).alias("points")).first()
     assert row is not None  # a global aggregation always returns one row
     return int(row["points"])
 
@@ -42,7 +51,7 @@ def require_enough_points(k: int, row_count: int, distinct_points: int) -> None:
 
 
 def fit_kmeans(prepared: PreparedFeatures, k: int, config: SegmentationConfig) -> KMeansModel:
-    """Fit a seeded KMeans with k clusters on the standardised vector; fail if a cluster is lost."""
+    """Fit a seeded KMeans with k clusters on the feature vector; fail if a cluster is lost."""
     model = KMeans(
         k=k,
         seed=config.seed,
@@ -92,9 +101,13 @@ def choose_k(scores: dict[int, float], config: SegmentationConfig) -> int:
 
 
 def select_k(features_df: DataFrame, config: SegmentationConfig) -> DataFrame:
-    """Fit every candidate k and return [k, wcss, silhouette, is_chosen], one row per k."""
+    """Fit every candidate k; return one row per k (see K_SELECTION_SCHEMA).
+
+    features ("name:transform,...") and order_by record what the run resolved and used.
+    """
     with prepare_features(features_df, config) as prepared:
-        row_count = prepared.stats.row_count
+        resolved = prepared.resolved
+        row_count = resolved.row_count
         distinct_points = count_distinct_points(prepared)
         ks = candidate_ks(config, row_count, distinct_points)
         wcss: dict[int, float] = {}
@@ -104,7 +117,8 @@ def select_k(features_df: DataFrame, config: SegmentationConfig) -> DataFrame:
             wcss[k] = float(model.summary.trainingCost)
             scores[k] = silhouette(model, prepared)
     chosen = choose_k(scores, config)
-    rows = [(k, wcss[k], scores[k], k == chosen) for k in ks]
+    described = resolved.describe()
+    rows = [(k, wcss[k], scores[k], k == chosen, described, resolved.order_by) for k in ks]
     return features_df.sparkSession.createDataFrame(rows, K_SELECTION_SCHEMA)
 
 

@@ -15,9 +15,13 @@ _ORDER_DECIMALS = 9
 
 
 def segment_order(
-    centers: Sequence[Sequence[float]], feature_names: Sequence[str], order_by: str
+    centers: Sequence[Sequence[float]], feature_names: Sequence[str], order_by: str | None
 ) -> list[int]:
-    """Map cluster index -> segment id (1 = highest order_by centroid, ties by other features)."""
+    """Map cluster index -> segment id (1 = highest order_by centroid, ties by other features).
+
+    feature_names names the centre coordinates; without order_by (None or not among them)
+    the coordinates decide in their order.
+    """
     if order_by in feature_names:
         first = feature_names.index(order_by)
         positions = [first, *[i for i in range(len(feature_names)) if i != first]]

@@ -1,11 +1,20 @@
-"""Unique segment names: match each segment to its nearest naming-rule prototype, once each."""
+"""Unique segment names: the nearest naming-rule prototype, else a name from the centroids.
+
+Segments with rule candidates (segment_name_candidates, built from recency/frequency/monetary
+z-scores) are matched to rules closest pair first, each rule at most once. Every other segment
+(no purchase history, or more segments than rules) is described by its two most distinctive
+features, e.g. "High annual_income_amount, low age".
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Mapping
 
 from pyspark.sql import DataFrame
 from pyspark.sql.types import DoubleType, IntegerType, StringType, StructField, StructType
+
+from segmentation.config import ONE_HOT
 
 NAME_SCHEMA = StructType(
     [
@@ -15,6 +24,7 @@ NAME_SCHEMA = StructType(
         StructField("match_distance", DoubleType(), nullable=True),
     ]
 )
+_DESCRIBED_FEATURES = 2
 
 
 def greedy_unique_match(pairs: Iterable[tuple[int, int, float]]) -> dict[int, int]:
@@ -32,22 +42,88 @@ def greedy_unique_match(pairs: Iterable[tuple[int, int, float]]) -> dict[int, in
     return matched
 
 
-def assign_unique_names(candidates: DataFrame) -> DataFrame:
-    """One row per segment of `candidates` (segment_name_candidates) with a name unique per build.
+def phrase(feature: str, transform: str, centroid_z: float) -> str:
+    """Describe one centroid: "High x" / "Low x", or "Mostly f=c" / "Few f=c" for one_hot."""
+    if transform == ONE_HOT:
+        return f"{'Mostly' if centroid_z >= 0 else 'Few'} {feature}"
+    return f"{'High' if centroid_z >= 0 else 'Low'} {feature}"
 
-    Only the k x rules candidate pairs reach the driver. A segment left without a rule (more
-    segments than rules) is called "Segment <id>" with a null rule_order.
+
+def base_feature(feature: str, transform: str) -> str:
+    """Return the configured feature a centroid row belongs to (`f` of a one_hot `f=c`)."""
+    return feature.split("=", 1)[0] if transform == ONE_HOT else feature
+
+
+def descriptive_name(centroids: Iterable[tuple[str, str, float]]) -> str:
+    """Name a segment by its two features of largest |centroid_z| (ties by feature name).
+
+    centroids holds (feature, transform, centroid_z) rows; a one_hot feature counts once, by
+    its most distinctive category, so a yes/no feature cannot fill both places. On equal
+    |centroid_z| (always so for a yes/no one_hot) a positive one goes first, so a segment is
+    "Mostly f=b" rather than "Few f=a".
     """
-    rows = candidates.select("segment_id", "rule_order", "segment_name", "match_distance").collect()
+    ranked = sorted(centroids, key=lambda row: (-round(abs(row[2]), 9), row[2] < 0, row[0]))
+    phrases: list[str] = []
+    seen: set[str] = set()
+    for feature, transform, centroid_z in ranked:
+        base = base_feature(feature, transform)
+        if base in seen:
+            continue
+        seen.add(base)
+        phrases.append(phrase(feature, transform, centroid_z))
+        if len(phrases) == _DESCRIBED_FEATURES:
+            break
+    return ", ".join([phrases[0], *[text[0].lower() + text[1:] for text in phrases[1:]]])
+
+
+def make_unique(names: Mapping[int, str], taken: Iterable[str]) -> dict[int, str]:
+    """Append " (segment N)" to every name shared with another segment or with `taken`."""
+    counts = Counter([*taken, *names.values()])
+    return {
+        segment: f"{name} (segment {segment})" if counts[name] > 1 else name
+        for segment, name in names.items()
+    }
+
+
+def assign_unique_names(candidates: DataFrame, centroids: DataFrame) -> DataFrame:
+    """One row per segment of `centroids` (segment_centroids), named uniquely per build.
+
+    candidates (segment_name_candidates) may be empty. A segment matched to a rule takes its
+    name, rule_order and match_distance; any other gets descriptive_name of its centroid
+    rows, with null rule_order and match_distance. Only the k x rules pairs and the k x
+    features centroid rows reach the driver.
+    """
+    profile_rows = centroids.select("segment_id", "feature", "transform", "centroid_z").collect()
+    profiles: dict[int, list[tuple[str, str, float]]] = {}
+    for row in profile_rows:
+        profiles.setdefault(row.segment_id, []).append(
+            (row.feature, row.transform, float(row.centroid_z))
+        )
+    rows = [
+        row
+        for row in candidates.select(
+            "segment_id", "rule_order", "segment_name", "match_distance"
+        ).collect()
+        if row.segment_id in profiles
+    ]
     names = {(row.segment_id, row.rule_order): row for row in rows}
     matched = greedy_unique_match(
         (row.segment_id, row.rule_order, row.match_distance) for row in rows
     )
+    ruled = {segment: names[(segment, rule)] for segment, rule in matched.items()}
+    described = make_unique(
+        {
+            segment: descriptive_name(profile)
+            for segment, profile in profiles.items()
+            if segment not in ruled
+        },
+        taken=[row.segment_name for row in ruled.values()],
+    )
     result = []
-    for segment in sorted({row.segment_id for row in rows}):
-        if segment in matched:
-            row = names[(segment, matched[segment])]
+    for segment in sorted(profiles):
+        if segment in ruled:
+            row = ruled[segment]
             result.append((segment, row.rule_order, row.segment_name, row.match_distance))
         else:
-            result.append((segment, None, f"Segment {segment}", None))
-    return candidates.sparkSession.createDataFrame(result, NAME_SCHEMA)
+            result.append((segment, None, described[segment], None))
+    return centroids.sparkSession.createDataFrame(result, NAME_SCHEMA)

@@ -18,7 +18,6 @@ from dbtchain.local_session import local_session, local_spark_conf
 __all__ = ["local_spark_conf"]
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
-SHARED_DATA_DIR = PROJECT_DIR.parent / "shared" / "data"
 
 
 @pytest.fixture(scope="session")

@@ -1,10 +1,37 @@
-"""Segment naming: nearest prototype first, one name per segment, independent of input order."""
+"""Segment naming: nearest prototype first, else a descriptive name from the centroids."""
 
 from __future__ import annotations
 
 import random
 
-from segmentation.naming import assign_unique_names, greedy_unique_match
+from pyspark.sql import DataFrame, SparkSession
+
+from segmentation.naming import (
+    assign_unique_names,
+    descriptive_name,
+    greedy_unique_match,
+    make_unique,
+)
+
+CANDIDATE_SCHEMA = "segment_id int, rule_order int, segment_name string, match_distance double"
+CENTROID_SCHEMA = "segment_id int, feature string, transform string, centroid_z double"
+
+
+def centroids_of(spark: SparkSession, rows: list[tuple]) -> DataFrame:
+    """A segment_centroids-shaped frame with the columns naming reads."""
+    return spark.createDataFrame(rows, CENTROID_SCHEMA)
+
+
+def two_segment_centroids(spark: SparkSession, segments: int = 2) -> DataFrame:
+    """Centroids of `segments` segments over income and age, segment 1 rich and young."""
+    rows = []
+    for segment in range(1, segments + 1):
+        sign = 1.0 if segment == 1 else -1.0
+        rows += [
+            (segment, "annual_income_amount", "standardise", 1.5 * sign),
+            (segment, "age", "standardise", -0.8 * sign),
+        ]
+    return centroids_of(spark, rows)
 
 
 def test_each_segment_gets_its_nearest_rule_when_there_is_no_conflict():
@@ -31,10 +58,86 @@ def test_exact_ties_go_to_the_smaller_segment_then_the_smaller_rule():
     assert greedy_unique_match([(2, 1, 0.5), (1, 1, 0.5), (1, 2, 0.5)]) == {1: 1}
 
 
-def test_segments_beyond_the_number_of_rules_get_a_numbered_name(spark):
-    candidates = spark.createDataFrame(
-        [(1, 1, "Champions", 0.1), (2, 1, "Champions", 0.2), (3, 1, "Champions", 0.3)],
-        "segment_id int, rule_order int, segment_name string, match_distance double",
+def test_descriptive_name_uses_the_two_largest_absolute_z_scores_by_sign():
+    rows = [
+        ("age", "standardise", -0.9),
+        ("annual_income_amount", "standardise", 1.4),
+        ("tenure_days", "log1p", 0.2),
+    ]
+    assert descriptive_name(rows) == "High annual_income_amount, low age"
+
+
+def test_descriptive_name_breaks_ties_by_feature_name():
+    rows = [("zeta", "standardise", 1.0), ("beta", "none", -1.0), ("alpha", "standardise", 1.0)]
+    assert descriptive_name(rows) == "High alpha, high zeta"
+
+
+def test_descriptive_name_says_mostly_for_a_one_hot_category_and_uses_it_once():
+    rows = [
+        ("home_owner=0", "one_hot", -1.2),
+        ("home_owner=1", "one_hot", 1.2),
+        ("education=3", "one_hot", 0.7),
+        ("education=1", "one_hot", -0.6),
+        ("age", "standardise", 0.1),
+    ]
+    assert descriptive_name(rows) == "Mostly home_owner=1, mostly education=3"
+    assert descriptive_name([("education=1", "one_hot", -0.6), ("age", "none", 0.1)]) == (
+        "Few education=1, high age"
     )
-    names = {row.segment_id: row.segment_name for row in assign_unique_names(candidates).collect()}
-    assert names == {1: "Champions", 2: "Segment 2", 3: "Segment 3"}
+
+
+def test_descriptive_name_of_a_single_feature():
+    assert descriptive_name([("age", "standardise", -0.3)]) == "Low age"
+
+
+def test_make_unique_suffixes_every_colliding_name_with_its_segment():
+    names = {1: "High age", 2: "High age", 3: "Low age", 4: "Champions"}
+    assert make_unique(names, taken=["Champions"]) == {
+        1: "High age (segment 1)",
+        2: "High age (segment 2)",
+        3: "Low age",
+        4: "Champions (segment 4)",
+    }
+
+
+def test_segments_matched_to_rules_keep_rule_names(spark):
+    candidates = spark.createDataFrame(
+        [(1, 1, "Champions", 0.1), (1, 2, "At risk", 2.0), (2, 2, "At risk", 0.3)],
+        CANDIDATE_SCHEMA,
+    )
+    names = assign_unique_names(candidates, two_segment_centroids(spark)).collect()
+    assert [tuple(row) for row in names] == [(1, 1, "Champions", 0.1), (2, 2, "At risk", 0.3)]
+
+
+def test_segments_beyond_the_number_of_rules_get_a_descriptive_name(spark):
+    candidates = spark.createDataFrame(
+        [(1, 1, "Champions", 0.1), (2, 1, "Champions", 0.2)], CANDIDATE_SCHEMA
+    )
+    names = assign_unique_names(candidates, two_segment_centroids(spark)).collect()
+    assert [tuple(row) for row in names] == [
+        (1, 1, "Champions", 0.1),
+        (2, None, "Low annual_income_amount, high age", None),
+    ]
+
+
+def test_without_candidates_every_centroid_segment_gets_a_unique_descriptive_name(spark):
+    # No purchase history: segment_name_candidates is empty. Segments 2 and 3 describe alike.
+    candidates = spark.createDataFrame([], CANDIDATE_SCHEMA)
+    centroids = two_segment_centroids(spark, segments=3)
+    names = {row.segment_id: row for row in assign_unique_names(candidates, centroids).collect()}
+    assert sorted(names) == [1, 2, 3]
+    assert [names[segment].segment_name for segment in (1, 2, 3)] == [
+        "High annual_income_amount, low age",
+        "Low annual_income_amount, high age (segment 2)",
+        "Low annual_income_amount, high age (segment 3)",
+    ]
+    assert all(row.rule_order is None and row.match_distance is None for row in names.values())
+
+
+def test_the_segments_are_those_of_the_centroids(spark):
+    candidates = spark.createDataFrame(
+        [(1, 1, "Champions", 0.1), (9, 2, "At risk", 0.05)], CANDIDATE_SCHEMA
+    )
+    names = assign_unique_names(candidates, two_segment_centroids(spark)).collect()
+    assert [row.segment_id for row in names] == [1, 2]
+    assert names[1].segment_name == "Low annual_income_amount, high age"

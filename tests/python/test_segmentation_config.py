@@ -15,43 +15,67 @@ from segmentation.labels import segment_order
 
 def test_from_dict_none_gives_documented_defaults() -> None:
     config = SegmentationConfig.from_dict(None)
-    assert dict(config.features) == {
-        "log_recency_days": "none",
-        "log_frequency": "none",
-        "log_monetary": "none",
-        "log_avg_order_value": "none",
-    }
+    assert config.features == "auto"
+    assert config.is_auto_features
+    assert config.feature_names == []
     assert (config.k, config.k_min, config.k_max) == ("auto", 2, 8)
-    assert (config.seed, config.max_iter) == (42, 50)
-    assert (config.id_column, config.order_by) == ("customer_id", "log_monetary")
+    assert (config.seed, config.max_iter, config.num_partitions) == (42, 50, 4)
+    assert (config.id_column, config.order_by) == ("customer_id", None)
+    assert config.max_categories == 20
 
 
-def test_from_dict_round_trips_through_to_dict_and_pickle() -> None:
-    config = SegmentationConfig.from_dict(
-        {"features": {"monetary": "log1p", "frequency": "none"}, "order_by": "monetary", "k": 3}
-    )
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"features": {"monetary": "log1p", "frequency": "none"}, "order_by": "monetary", "k": 3},
+        {"features": {"age": "standardise", "education": "one_hot"}, "max_categories": 5},
+        {"features": "auto", "order_by": "log_monetary"},
+    ],
+)
+def test_from_dict_round_trips_through_to_dict_and_pickle(values: dict) -> None:
+    config = SegmentationConfig.from_dict(values)
     assert SegmentationConfig.from_dict(config.to_dict()) == config
     assert pickle.loads(pickle.dumps(config)) == config
     assert copy.deepcopy(config) == config
-    assert config.feature_names == ["monetary", "frequency"]
+
+
+def test_explicit_features_keep_their_order() -> None:
+    config = SegmentationConfig.from_dict({"features": {"monetary": "log1p", "age": "none"}})
+    assert config.feature_names == ["monetary", "age"]
+    assert not config.is_auto_features
+    assert config.order_by is None
 
 
 def test_config_features_cannot_be_mutated() -> None:
-    features = {"log_monetary": "none", "log_frequency": "none"}
+    features = {"log_monetary": "standardise", "log_frequency": "standardise"}
     config = SegmentationConfig.from_dict({"features": features})
     features["log_frequency"] = "log1p"
-    assert config.features["log_frequency"] == "none"
+    assert config.features["log_frequency"] == "standardise"
     with pytest.raises(TypeError):
         config.features["log_monetary"] = "log1p"  # type: ignore[index]
+
+
+def test_auto_features_accept_any_order_by() -> None:
+    # Checked against the resolved features at run time (falls back to the first one).
+    config = SegmentationConfig.from_dict({"order_by": "log_monetary"})
+    assert (config.features, config.order_by) == ("auto", "log_monetary")
 
 
 @pytest.mark.parametrize(
     ("values", "key"),
     [
         ({"features": {"log_monetary": "log"}}, "features"),
+        ({"features": {"log_monetary": "standardize"}}, "features"),
         ({"features": {"log_monetary": "none"}, "order_by": "log_frequency"}, "order_by"),
+        ({"features": {"age": "none", "city": "one_hot"}, "order_by": "city"}, "order_by"),
+        ({"order_by": ""}, "order_by"),
+        ({"order_by": 3}, "order_by"),
         ({"features": {}}, "features"),
         ({"features": ["log_monetary"]}, "features"),
+        ({"features": "AUTO"}, "features"),
+        ({"features": None}, "features"),
+        ({"max_categories": 1}, "max_categories"),
+        ({"max_categories": "20"}, "max_categories"),
         ({"k": 1}, "k"),
         ({"k": "AUTO"}, "k"),
         ({"k": True}, "k"),
@@ -61,7 +85,7 @@ def test_config_features_cannot_be_mutated() -> None:
         ({"seed": -1}, "seed"),
         ({"max_iter": 0}, "max_iter"),
         ({"id_column": ""}, "id_column"),
-        ({"id_column": "log_monetary"}, "features"),
+        ({"id_column": "log_monetary", "features": {"log_monetary": "none"}}, "features"),
         ({"n_clusters": 4}, "n_clusters"),
     ],
 )
@@ -70,9 +94,13 @@ def test_from_dict_rejects_bad_values_naming_the_key(values: dict, key: str) -> 
         SegmentationConfig.from_dict(values)
 
 
-def test_config_errors_are_value_errors() -> None:
-    with pytest.raises(ValueError, match="transform 'sqrt' for column 'log_monetary'"):
+def test_config_errors_are_value_errors_that_say_where_the_config_lives() -> None:
+    with pytest.raises(ValueError) as caught:
         SegmentationConfig.from_dict({"features": {"log_monetary": "sqrt"}})
+    message = str(caught.value)
+    assert "`segmentation.features` (dbt var `segmentation` in dbt_project.yml" in message
+    assert "transform 'sqrt' for feature 'log_monetary'" in message
+    assert "'standardise', 'log1p', 'none', 'one_hot'" in message
 
 
 def test_run_id_is_deterministic_and_sensitive_to_config_and_date() -> None:
@@ -91,6 +119,13 @@ def test_run_id_depends_on_feature_order() -> None:
     backward = {"log_frequency": "none", "log_monetary": "none"}
     assert run_id(SegmentationConfig.from_dict({"features": forward}), "2024-06-30") != run_id(
         SegmentationConfig.from_dict({"features": backward}), "2024-06-30"
+    )
+
+
+def test_run_id_tells_auto_from_explicit_features() -> None:
+    explicit = {"features": {"log_monetary": "standardise"}}
+    assert run_id(SegmentationConfig(), "2024-06-30") != run_id(
+        SegmentationConfig.from_dict(explicit), "2024-06-30"
     )
 
 
@@ -138,6 +173,11 @@ def test_segment_order_breaks_ties_with_the_other_features() -> None:
     centers = [[1.0, 0.5, 2.0], [3.0, 0.5, 0.0], [3.0, 0.5, 1.0]]
     # All share the order_by centroid 0.5; then the first feature, then the third decide.
     assert segment_order(centers, ["a", "m", "c"], "m") == [3, 2, 1]
+
+
+def test_segment_order_without_order_by_follows_the_coordinates_in_order() -> None:
+    centers = [[0.0, 9.0], [2.0, 0.0], [0.0, 1.0]]
+    assert segment_order(centers, ["a", "b"], None) == [2, 1, 3]
 
 
 def test_segment_order_treats_floating_point_noise_as_a_tie() -> None:

@@ -1,162 +1,292 @@
-"""Feature preparation: column checks, transforms, dropped features, standardisation."""
+"""Feature resolution and preparation: transforms, one_hot, attributes, auto, strict errors."""
 
 from __future__ import annotations
 
 import math
-import warnings
+import re
 
+import numpy as np
 import pytest
 from pyspark.ml.functions import vector_to_array
 from pyspark.sql import DataFrame, SparkSession
-from pyspark.sql import functions as F
 
-from segmentation import FeatureDroppedWarning, SegmentationConfig, prepare_features
-from segmentation.features import VECTOR_COLUMN, check_features
+from segmentation import FeatureConfigError, SegmentationConfig, prepare_features, resolve_features
+from segmentation.features import VECTOR_COLUMN
 
-SCHEMA = "customer_id string, frequency int, monetary double, flat double, empty double"
+CONFIG_KEY = "`segmentation.features` (dbt var `segmentation` in dbt_project.yml or --vars)"
+SCHEMA = (
+    "customer_id string, frequency int, monetary double, flat double, empty double, "
+    "channel string, region string, is_opted_in boolean, attributes map<string,string>"
+)
 ROWS = [
-    ("c1", 1, 10.0, 3.0, None),
-    ("c2", 4, 0.0, 3.0, None),
-    ("c3", 2, 99.0, 3.0, None),
-    ("c4", 8, 5.5, 3.0, None),
+    ("c1", 1, 10.0, 3.0, None, "web", None, True, {"cars": "2", "education": "3", "note": "a"}),
+    ("c2", 4, 0.0, 3.0, None, "store", None, False, {"cars": "0", "education": "1"}),
+    ("c3", 2, 99.0, 3.0, None, None, None, True, {"cars": "1", "education": "3", "note": "b"}),
+    ("c4", 8, 5.5, 3.0, None, "web", None, True, {"cars": "x", "education": None}),
 ]
+DEMOGRAPHIC_SCHEMA = (
+    "customer_id string, age int, annual_income_amount double, spending_score double, "
+    "tenure_days int, log_recency_days double, log_frequency double, log_monetary double, "
+    "log_avg_order_value double, attributes map<string,string>"
+)
 
 
 def config_for(features: dict[str, str], **overrides: object) -> SegmentationConfig:
-    """A config over the given features, ordered by the first one unless overridden."""
-    return SegmentationConfig.from_dict(
-        {"features": features, "order_by": next(iter(features)), **overrides}
-    )
+    """A config over the given features (order_by defaults to the first numeric one)."""
+    return SegmentationConfig.from_dict({"features": features, **overrides})
+
+
+def vectors(prepared) -> dict[str, list[float]]:
+    """Collect a (test-sized) prepared frame as id -> model vector."""
+    rows = prepared.frame.select(
+        prepared.id_column, vector_to_array(VECTOR_COLUMN).alias("v")
+    ).collect()
+    return {row[0]: list(row["v"]) for row in rows}
+
+
+def demographic_rows(rfm: bool = False) -> list[tuple]:
+    """Six customers of a demographic file: log columns null unless rfm, numeric attributes."""
+    rows = []
+    for i in range(6):
+        logs = (float(i), float(i % 3), float(2 * i), 1.0 + i) if rfm else (None,) * 4
+        attributes = {
+            "total_children": str(i % 3),  # numeric, varies: kept
+            "cars": "2",  # numeric, constant: skipped
+            "occupation": "clerk" if i % 2 else "1",  # not all numeric: skipped
+            "home_owner": None if i == 0 else "1",  # partially null: skipped
+            "education": str(5 - i),  # numeric, varies: kept (after total_children by name)
+        }
+        rows.append((f"d{i}", 20 + 7 * i, 1000.0 * (i % 4), 50.0, 30 * i, *logs, attributes))
+    return rows
 
 
 @pytest.fixture(scope="module")
 def customers(spark: SparkSession) -> DataFrame:
-    """Four customers: two usable features, one constant, one all null."""
-    return spark.createDataFrame(ROWS, SCHEMA)
+    """Four customers: numeric, constant, all-null, categorical columns and attributes."""
+    return spark.createDataFrame(ROWS, SCHEMA).cache()
 
 
-def test_prepare_features_applies_log1p_and_keeps_raw_none(customers: DataFrame) -> None:
-    config = config_for({"monetary": "log1p", "frequency": "none"})
-    prepared = prepare_features(customers, config)
-    rows = {row["customer_id"]: row for row in prepared.frame.collect()}
-    assert prepared.feature_names == ["monetary", "frequency"]
-    assert rows["c3"]["monetary"] == pytest.approx(math.log1p(99.0))
-    assert rows["c2"]["monetary"] == 0.0
-    assert rows["c4"]["frequency"] == 8.0
+def expected_z(values: list[float]) -> np.ndarray:
+    """z-scores with the mean and the sample stddev (what standardise promises)."""
+    array = np.array(values)
+    return (array - array.mean()) / array.std(ddof=1)
 
 
-def test_prepare_features_standardises_to_zero_mean_unit_sample_std(
-    customers: DataFrame,
-) -> None:
-    config = config_for({"monetary": "log1p", "frequency": "none"})
-    prepared = prepare_features(customers, config)
-    z = prepared.frame.select(vector_to_array(VECTOR_COLUMN).alias("z"))
-    moments = z.select(
-        *[F.avg(F.col("z")[i]).alias(f"mean_{i}") for i in range(2)],
-        *[F.stddev_samp(F.col("z")[i]).alias(f"std_{i}") for i in range(2)],
-    ).first()
-    for i in range(2):
-        assert moments[f"mean_{i}"] == pytest.approx(0.0, abs=1e-12)
-        assert moments[f"std_{i}"] == pytest.approx(1.0)
+def test_standardise_is_a_z_score_with_the_sample_stddev(customers: DataFrame) -> None:
+    prepared = prepare_features(customers, config_for({"frequency": "standardise"}))
+    found = vectors(prepared)
+    z = expected_z([1.0, 4.0, 2.0, 8.0])
+    for index, customer in enumerate(["c1", "c2", "c3", "c4"]):
+        assert found[customer] == [pytest.approx(z[index], rel=1e-12)]
 
 
-def test_constant_and_all_null_features_are_dropped_with_a_warning(
-    customers: DataFrame,
-) -> None:
-    config = config_for({"monetary": "none", "flat": "none", "empty": "log1p"})
-    with pytest.warns(FeatureDroppedWarning) as caught:
-        prepared = prepare_features(customers, config)
-    messages = [str(warning.message) for warning in caught]
-    assert any("'flat' has zero variance" in message for message in messages)
-    assert any("'empty' is null for all 4 customers" in message for message in messages)
-    assert prepared.feature_names == ["monetary"]
-    assert prepared.stats.dropped == ("flat", "empty")
-    first = prepared.frame.select(vector_to_array(VECTOR_COLUMN).alias("z")).first()
-    assert len(first["z"]) == 1
+def test_log1p_is_applied_before_the_z_score(customers: DataFrame) -> None:
+    prepared = prepare_features(customers, config_for({"monetary": "log1p"}))
+    found = vectors(prepared)
+    z = expected_z([math.log1p(value) for value in (10.0, 0.0, 99.0, 5.5)])
+    assert [found[c][0] for c in ["c1", "c2", "c3", "c4"]] == pytest.approx(list(z), rel=1e-12)
 
 
-def test_dropping_the_order_by_feature_is_announced(customers: DataFrame) -> None:
-    config = config_for({"flat": "none", "monetary": "none"})
-    with pytest.warns(FeatureDroppedWarning) as caught:
-        stats = check_features(customers, config)
-    messages = [str(warning.message) for warning in caught]
-    assert any("order_by feature 'flat' was dropped" in message for message in messages)
-    assert stats.kept == ("monetary",)
-
-
-def test_no_usable_feature_left_raises(customers: DataFrame) -> None:
-    config = config_for({"flat": "none", "empty": "none"})
-    with (
-        warnings.catch_warnings(),
-        pytest.raises(ValueError, match="no usable feature left"),
-    ):
-        warnings.simplefilter("ignore", FeatureDroppedWarning)
-        check_features(customers, config)
-
-
-def test_partial_nulls_raise_naming_column_and_count(spark: SparkSession) -> None:
-    df = spark.createDataFrame(
-        [("c1", 1.0, 2.0), ("c2", None, 3.0), ("c3", 4.0, 1.0), ("c4", None, 0.0)],
-        "customer_id string, monetary double, frequency double",
+def test_none_keeps_the_raw_value_unscaled(customers: DataFrame) -> None:
+    prepared = prepare_features(
+        customers, config_for({"monetary": "none", "frequency": "standardise"})
     )
-    config = config_for({"frequency": "none", "monetary": "none"})
-    with pytest.raises(ValueError, match=r"'monetary' has 2 null values in 4 rows"):
-        check_features(df, config)
+    found = vectors(prepared)
+    assert [found[c][0] for c in ["c1", "c2", "c3", "c4"]] == [10.0, 0.0, 99.0, 5.5]
+    assert prepared.resolved.describe() == "monetary:none,frequency:standardise"
+
+
+def test_one_hot_gives_one_unscaled_indicator_per_sorted_category(customers: DataFrame) -> None:
+    config = config_for({"frequency": "standardise", "channel": "one_hot"})
+    prepared = prepare_features(customers, config)
+    assert prepared.slot_names == [
+        "frequency",
+        "channel=(missing)",
+        "channel=store",
+        "channel=web",
+    ]
+    found = vectors(prepared)
+    assert [found[c][1:] for c in ["c1", "c2", "c3", "c4"]] == [
+        [0.0, 0.0, 1.0],
+        [0.0, 1.0, 0.0],
+        [1.0, 0.0, 0.0],
+        [0.0, 0.0, 1.0],
+    ]
+    channel = prepared.resolved.features[1]
+    assert channel.category_counts == (1, 1, 2)
+
+
+def test_one_hot_takes_booleans_and_attributes(customers: DataFrame) -> None:
+    config = config_for({"is_opted_in": "one_hot", "education": "one_hot"})
+    resolved = resolve_features(customers, config)
+    assert resolved.slot_names == [
+        "is_opted_in=false",
+        "is_opted_in=true",
+        "education=(missing)",
+        "education=1",
+        "education=3",
+    ]
+    assert resolved.order_by is None  # no numeric feature: segments follow the vector order
+
+
+def test_one_hot_above_max_categories_fails_naming_the_feature(customers: DataFrame) -> None:
+    config = config_for({"frequency": "standardise", "channel": "one_hot"}, max_categories=2)
+    with pytest.raises(FeatureConfigError) as caught:
+        prepare_features(customers, config)
+    message = str(caught.value)
+    assert "'channel'" in message
+    assert CONFIG_KEY in message
+    assert "3 distinct values" in message
+    assert "segmentation.max_categories" in message
+
+
+def test_numeric_attribute_is_cast_to_a_number(spark: SparkSession) -> None:
+    df = spark.createDataFrame(
+        [("a", {"children": "1"}), ("b", {"children": "3"}), ("c", {"children": " 2 "})],
+        "customer_id string, attributes map<string,string>",
+    )
+    prepared = prepare_features(df, config_for({"children": "none"}))
+    assert {key: value[0] for key, value in vectors(prepared).items()} == {
+        "a": 1.0,
+        "b": 3.0,
+        "c": 2.0,
+    }
+
+
+def test_a_column_wins_over_an_attribute_of_the_same_name(spark: SparkSession) -> None:
+    df = spark.createDataFrame(
+        [("a", 1.0, {"age": "50"}), ("b", 2.0, {"age": "70"})],
+        "customer_id string, age double, attributes map<string,string>",
+    )
+    prepared = prepare_features(df, config_for({"age": "none"}))
+    assert sorted(value[0] for value in vectors(prepared).values()) == [1.0, 2.0]
+
+
+@pytest.mark.parametrize(
+    ("features", "feature", "detail"),
+    [
+        ({"tenure_days": "standardise"}, "tenure_days", "neither a column of the input nor a key"),
+        ({"empty": "standardise"}, "empty", "is null for all 4 customers"),
+        ({"region": "one_hot"}, "region", "is null for all 4 customers"),
+        ({"note": "standardise"}, "note", "has 2 values that are not numbers (e.g. 'a')"),
+        ({"cars": "log1p"}, "cars", "has 1 values that are not numbers (e.g. 'x')"),
+        ({"education": "standardise"}, "education", "has 1 null values in 4 rows"),
+        ({"flat": "standardise"}, "flat", "is constant (zero variance: 3.0"),
+        ({"flat": "none"}, "flat", "is constant"),
+        ({"channel": "standardise"}, "channel", "has 3 values that are not numbers"),
+        ({"is_opted_in": "standardise"}, "is_opted_in", "has type boolean"),
+        ({"monetary": "one_hot"}, "monetary", "has type double; one_hot needs"),
+    ],
+)
+def test_explicit_features_that_do_not_fit_fail_naming_feature_and_config_key(
+    customers: DataFrame, features: dict[str, str], feature: str, detail: str
+) -> None:
+    config = config_for({"frequency": "standardise", **features}, order_by="frequency")
+    with pytest.raises(FeatureConfigError) as caught:
+        resolve_features(customers, config)
+    message = str(caught.value)
+    assert f"feature '{feature}' in {CONFIG_KEY}" in message
+    assert detail in message
+    assert isinstance(caught.value, ValueError)
+
+
+def test_missing_feature_error_lists_columns_and_attribute_keys(customers: DataFrame) -> None:
+    with pytest.raises(FeatureConfigError) as caught:
+        resolve_features(customers, config_for({"tenure_days": "standardise"}))
+    message = str(caught.value)
+    assert "'monetary'" in message and "'channel'" in message
+    assert "attribute keys: ['cars', 'education', 'note']" in message
+
+
+def test_non_numeric_attribute_suggests_one_hot(customers: DataFrame) -> None:
+    with pytest.raises(FeatureConfigError, match="use one_hot for a categorical feature"):
+        resolve_features(customers, config_for({"note": "standardise"}))
+
+
+def test_single_category_one_hot_fails(spark: SparkSession) -> None:
+    df = spark.createDataFrame(
+        [("a", 1.0, "DE"), ("b", 2.0, "DE")], "customer_id string, x double, country string"
+    )
+    with pytest.raises(FeatureConfigError, match=r"'country' in .* single category 'DE'"):
+        resolve_features(df, config_for({"x": "standardise", "country": "one_hot"}))
 
 
 def test_values_undefined_under_log1p_raise(spark: SparkSession) -> None:
     df = spark.createDataFrame(
         [("c1", 1.0), ("c2", -1.0), ("c3", 4.0)], "customer_id string, monetary double"
     )
-    with pytest.raises(ValueError, match=r"'monetary' has 1 values that are NaN or infinite"):
-        check_features(df, config_for({"monetary": "log1p"}))
+    with pytest.raises(ValueError, match=r"'monetary' in .* has 1 values that are NaN or inf"):
+        resolve_features(df, config_for({"monetary": "log1p"}))
 
 
 def test_nan_values_raise(spark: SparkSession) -> None:
     df = spark.createDataFrame(
         [("c1", 1.0), ("c2", float("nan")), ("c3", 4.0)], "customer_id string, monetary double"
     )
-    with pytest.raises(ValueError, match="'monetary' has 1 values that are NaN"):
-        check_features(df, config_for({"monetary": "none"}))
+    with pytest.raises(ValueError, match=r"'monetary' in .* has 1 values that are NaN"):
+        resolve_features(df, config_for({"monetary": "none"}))
 
 
-def test_missing_feature_raises_naming_column_and_config_key(customers: DataFrame) -> None:
-    config = config_for({"monetary": "none", "tenure_days": "none"})
-    with pytest.raises(ValueError, match=r"\['tenure_days'\] \(config key `features`\)"):
-        prepare_features(customers, config)
-
-
-def test_non_numeric_feature_raises_naming_column_and_type(spark: SparkSession) -> None:
-    df = spark.createDataFrame(
-        [("c1", 1.0, "web"), ("c2", 2.0, "store")],
-        "customer_id string, monetary double, preferred_channel string",
+def test_auto_takes_the_four_rfm_log_columns_when_complete(spark: SparkSession) -> None:
+    df = spark.createDataFrame(demographic_rows(rfm=True), DEMOGRAPHIC_SCHEMA)
+    resolved = resolve_features(df, SegmentationConfig.from_dict({"features": "auto"}))
+    assert resolved.describe() == (
+        "log_recency_days:standardise,log_frequency:standardise,"
+        "log_monetary:standardise,log_avg_order_value:standardise"
     )
-    config = config_for({"monetary": "none", "preferred_channel": "none"})
-    with pytest.raises(ValueError, match=r"'preferred_channel' .* has type string"):
-        check_features(df, config)
+    assert resolved.order_by == "log_recency_days"
+    shipped = SegmentationConfig.from_dict({"order_by": "log_monetary"})
+    assert resolve_features(df, shipped).order_by == "log_monetary"
 
 
-def test_boolean_feature_is_not_numeric(spark: SparkSession) -> None:
+def test_auto_without_purchase_history_takes_complete_numeric_demographics(
+    spark: SparkSession,
+) -> None:
+    df = spark.createDataFrame(demographic_rows(), DEMOGRAPHIC_SCHEMA)
+    config = SegmentationConfig.from_dict({"order_by": "log_monetary"})
+    resolved = resolve_features(df, config)
+    # spending_score is constant; cars constant, occupation not numeric, home_owner partial.
+    assert resolved.feature_names == [
+        "age",
+        "annual_income_amount",
+        "tenure_days",
+        "education",
+        "total_children",
+    ]
+    assert {feature.transform for feature in resolved.features} == {"standardise"}
+    assert resolved.order_by == "age"  # log_monetary is not resolved: the first feature
+    skipped = " | ".join(resolved.skipped)
+    for name in ["log_monetary", "spending_score", "cars", "occupation", "home_owner"]:
+        assert re.search(rf"\b{name}\b", skipped)
+    prepared = prepare_features(df, config)
+    first = vectors(prepared)["d0"]
+    assert len(first) == 5
+    assert first[3] == pytest.approx(expected_z([5.0, 4.0, 3.0, 2.0, 1.0, 0.0])[0])
+
+
+def test_auto_with_nothing_usable_fails_naming_the_config_key(spark: SparkSession) -> None:
     df = spark.createDataFrame(
-        [("c1", 1.0, True), ("c2", 2.0, False)],
-        "customer_id string, monetary double, is_marketing_opt_in boolean",
+        [("a", "x", 3.0), ("b", "y", 3.0)], "customer_id string, city string, age double"
     )
-    config = config_for({"monetary": "none", "is_marketing_opt_in": "none"})
-    with pytest.raises(ValueError, match=r"'is_marketing_opt_in' .* has type boolean"):
-        check_features(df, config)
+    with pytest.raises(FeatureConfigError) as caught:
+        resolve_features(df, SegmentationConfig())
+    message = str(caught.value)
+    assert CONFIG_KEY in message
+    assert "no usable numeric feature" in message
+    assert "age is constant" in message
 
 
 def test_missing_id_column_raises_naming_config_key(customers: DataFrame) -> None:
     config = config_for({"monetary": "none"}, id_column="member_key")
-    with pytest.raises(ValueError, match=r"'member_key' \(config key `id_column`\)"):
-        check_features(customers, config)
+    with pytest.raises(ValueError, match=r"'member_key' \(`segmentation.id_column`"):
+        resolve_features(customers, config)
 
 
 def test_configured_id_column_is_used(spark: SparkSession) -> None:
     df = spark.createDataFrame([(7, 1.0), (3, 2.0), (5, 9.0)], "member_key long, monetary double")
     config = config_for({"monetary": "none"}, id_column="member_key")
     prepared = prepare_features(df, config)
-    assert prepared.frame.columns[:2] == ["member_key", "monetary"]
+    assert prepared.frame.columns[0] == "member_key"
     assert sorted(row["member_key"] for row in prepared.frame.collect()) == [3, 5, 7]
 
 
@@ -165,10 +295,10 @@ def test_duplicate_ids_raise(spark: SparkSession) -> None:
         [("c1", 1.0), ("c1", 2.0), ("c2", 9.0)], "customer_id string, monetary double"
     )
     with pytest.raises(ValueError, match="3 rows, 0 null ids, 2 distinct ids"):
-        check_features(df, config_for({"monetary": "none"}))
+        resolve_features(df, config_for({"monetary": "none"}))
 
 
 def test_single_row_input_raises(spark: SparkSession) -> None:
     df = spark.createDataFrame([("c1", 1.0)], "customer_id string, monetary double")
     with pytest.raises(ValueError, match=r"at least 2 customers .* got 1"):
-        check_features(df, config_for({"monetary": "none"}))
+        resolve_features(df, config_for({"monetary": "none"}))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import math
 from collections import Counter
@@ -14,6 +15,7 @@ from pyspark.sql import functions as F
 
 from segmentation import (
     SegmentationConfig,
+    as_of_date_of,
     assign_segments,
     chosen_k,
     describe_centroids,
@@ -39,14 +41,24 @@ ROWS = PER_BLOB * len(PLANTED_CENTRES)
 LOG1P_CONFIG = SegmentationConfig.from_dict(
     {
         "features": {
-            "log_recency_days": "none",
-            "log_frequency": "none",
+            "log_recency_days": "standardise",
+            "log_frequency": "standardise",
             "monetary": "log1p",
-            "log_avg_order_value": "none",
+            "log_avg_order_value": "standardise",
         },
         "order_by": "monetary",
     }
 )
+RFM_DESCRIPTION = (
+    "log_recency_days:standardise,log_frequency:standardise,log_monetary:standardise,"
+    "log_avg_order_value:standardise"
+)
+DEMOGRAPHIC_SCHEMA = (
+    "customer_id string, planted_segment int, age int, annual_income_amount double, "
+    "log_recency_days double, log_frequency double, log_monetary double, "
+    "log_avg_order_value double, as_of_date date, attributes map<string,string>"
+)
+PER_DEMOGRAPHIC_GROUP = 30
 
 
 def planted_blob_rows(seed: int = 20240630, noise: float = 0.5) -> list[tuple]:
@@ -66,6 +78,24 @@ def planted_blob_rows(seed: int = 20240630, noise: float = 0.5) -> list[tuple]:
         )
         for i in range(ROWS)
     ]
+
+
+def demographic_rows(seed: int = 7) -> list[tuple]:
+    """A demographic file without purchase history: two planted groups (young/poor, old/rich).
+
+    education is "3" for 4 in 5 of the old group and 1 in 5 of the young one; the log
+    columns and as_of_date are null, as for a file without orders.
+    """
+    rng = np.random.default_rng(seed)
+    rows = []
+    for i in range(2 * PER_DEMOGRAPHIC_GROUP):
+        old = i % 2
+        education = "3" if bool(old) == (i % 10 not in (0, 1)) else "1"
+        attributes = {"education": education, "total_children": str(int(rng.integers(0, 3)))}
+        age = int(30 + 30 * old + rng.integers(-3, 4))
+        income = float(30000 + 60000 * old + rng.normal(0, 3000))
+        rows.append((f"D{i:03d}", old + 1, age, income, None, None, None, None, None, attributes))
+    return rows
 
 
 def uniform_rows(seed: int = 11, rows: int = 300) -> list[tuple]:
@@ -115,6 +145,14 @@ def assigned(segments: DataFrame) -> dict[str, tuple[int, float]]:
 def k_selection(blobs: DataFrame) -> DataFrame:
     """The auto-k sweep over k = 2..5 with the default features."""
     return select_k(blobs, SegmentationConfig.from_dict({"k_min": 2, "k_max": 5})).cache()
+
+
+@pytest.fixture(scope="module")
+def demographic(spark: SparkSession) -> Iterator[DataFrame]:
+    """The demographic file as a cached DataFrame (the feature mart's shape, no RFM)."""
+    df = spark.createDataFrame(demographic_rows(), DEMOGRAPHIC_SCHEMA).cache()
+    yield df
+    df.unpersist()
 
 
 @pytest.fixture(scope="module")
@@ -184,6 +222,8 @@ def test_k_selection_table_has_one_row_per_k_and_sane_scores(k_selection: DataFr
         ("wcss", "double"),
         ("silhouette", "double"),
         ("is_chosen", "boolean"),
+        ("features", "string"),
+        ("order_by", "string"),
     ]
     rows = sorted(k_selection.collect(), key=lambda row: row["k"])
     assert [row["k"] for row in rows] == [2, 3, 4, 5]
@@ -194,6 +234,11 @@ def test_k_selection_table_has_one_row_per_k_and_sane_scores(k_selection: DataFr
         assert larger["wcss"] <= smaller["wcss"] * 1.05
     by_k = {row["k"]: row for row in rows}
     assert by_k[4]["wcss"] < 0.5 * by_k[3]["wcss"]
+
+
+def test_k_selection_records_the_auto_resolved_rfm_features(k_selection: DataFrame) -> None:
+    recorded = {(row["features"], row["order_by"]) for row in k_selection.collect()}
+    assert recorded == {(RFM_DESCRIPTION, "log_recency_days")}
 
 
 def test_fixed_k_is_chosen_and_added_to_the_diagnostic_sweep(blobs: DataFrame) -> None:
@@ -230,7 +275,11 @@ def test_segments_are_stable_without_cluster_structure(spark: SparkSession) -> N
     rows = uniform_rows()
     schema = "customer_id string, x double, y double, z double"
     config = SegmentationConfig.from_dict(
-        {"features": {"x": "none", "y": "none", "z": "none"}, "order_by": "x", "max_iter": 4}
+        {
+            "features": {"x": "standardise", "y": "standardise", "z": "standardise"},
+            "order_by": "x",
+            "max_iter": 4,
+        }
     )
     forward = spark.createDataFrame(rows, schema).repartition(3)
     backward = spark.createDataFrame(rows[::-1], schema).coalesce(1)
@@ -302,7 +351,7 @@ def test_describe_centroids_reports_means_in_original_units(
         )
         assert row["mean_value"] > math.expm1(row["centroid_transformed"])  # Jensen
         untransformed = by_key[(segment_id, "log_frequency")]
-        assert untransformed["transform"] == "none"
+        assert untransformed["transform"] == "standardise"
         assert untransformed["mean_value"] == pytest.approx(frequency[members].mean(), rel=1e-9)
         assert untransformed["centroid_transformed"] == untransformed["mean_value"]
 
@@ -349,3 +398,65 @@ def test_describe_centroids_rejects_segments_missing_customers(
     partial = segments.where(F.col("customer_id") != "C00000")
     with pytest.raises(ValueError, match="1 have none"):
         describe_centroids(blobs, partial, LOG1P_CONFIG)
+
+
+def test_demographic_file_segments_on_auto_features_and_falls_back_in_order_by(
+    demographic: DataFrame,
+) -> None:
+    config = SegmentationConfig.from_dict({"order_by": "log_monetary", "k_min": 2, "k_max": 3})
+    k_selection = select_k(demographic, config).collect()
+    assert {(row["features"], row["order_by"]) for row in k_selection} == {
+        (
+            "age:standardise,annual_income_amount:standardise,education:standardise,"
+            "total_children:standardise",
+            "age",
+        )
+    }
+    k = chosen_k(demographic.sparkSession.createDataFrame(k_selection))
+    assert k == 2
+    found = {
+        row["customer_id"]: row["segment_id"]
+        for row in assign_segments(demographic, config, k).collect()
+    }
+    # order_by log_monetary is all null here: segment 1 is the oldest (first feature) group.
+    planted = {row[0]: row[1] for row in demographic_rows()}
+    assert all(found[key] == 3 - planted[key] for key in planted)
+
+
+def test_one_hot_centroids_give_each_segments_share_per_category(demographic: DataFrame) -> None:
+    config = SegmentationConfig.from_dict(
+        {"features": {"annual_income_amount": "standardise", "education": "one_hot"}}
+    )
+    segments = assign_segments(demographic, config, 2)
+    result = describe_centroids(demographic, segments, config).collect()
+    assigned = {row["customer_id"]: row["segment_id"] for row in segments.collect()}
+    education = {row[0]: row[9]["education"] for row in demographic_rows()}
+    rows = {(row["segment_id"], row["feature"]): row for row in result}
+    assert sorted(rows) == [
+        (segment, feature)
+        for segment in (1, 2)
+        for feature in ("annual_income_amount", "education=1", "education=3")
+    ]
+    indicator = np.array([education[key] == "3" for key in sorted(education)], dtype=float)
+    segment = np.array([assigned[key] for key in sorted(education)])
+    for segment_id in (1, 2):
+        share = indicator[segment == segment_id].mean()
+        row = rows[(segment_id, "education=3")]
+        assert row["transform"] == "one_hot"
+        assert row["mean_value"] == pytest.approx(share)
+        assert row["centroid_transformed"] == row["mean_value"]
+        expected_z = (share - indicator.mean()) / indicator.std(ddof=1)
+        assert row["centroid_z"] == pytest.approx(expected_z)
+        other = rows[(segment_id, "education=1")]
+        assert other["mean_value"] + row["mean_value"] == pytest.approx(1.0)
+    # Segment 1 (highest income) is the old group: mostly education 3.
+    assert rows[(1, "education=3")]["mean_value"] == pytest.approx(0.8)
+    assert rows[(2, "education=3")]["mean_value"] == pytest.approx(0.2)
+
+
+def test_as_of_date_is_the_latest_else_today(spark: SparkSession, demographic: DataFrame) -> None:
+    assert as_of_date_of(demographic) == dt.date.today()
+    dated = spark.createDataFrame(
+        [(dt.date(2024, 6, 30),), (dt.date(2024, 5, 1),), (None,)], "as_of_date date"
+    )
+    assert as_of_date_of(dated) == dt.date(2024, 6, 30)

@@ -21,7 +21,11 @@ measured as (
         customers.annual_income_amount,
         customers.spending_score,
         customers.was_repaired,
-        floor(months_between(customers.as_of_date, customers.birth_date) / 12) as age,
+        coalesce(
+            floor(months_between(customers.as_of_date, customers.birth_date) / 12), customers.age
+        ) as age,
+        customers.attributes,
+        customers.has_purchase_history_input as has_purchase_history,
         datediff(customers.as_of_date, customers.signup_date) as tenure_days,
         datediff(customers.as_of_date, customers.last_order_date) as recency_days,
         customers.total_spend_amount / customers.order_count as avg_order_value,
@@ -63,6 +67,10 @@ final as (
         ln(1 + measured.monetary) as log_monetary,
         ln(1 + measured.avg_order_value) as log_avg_order_value,
         ln(1 + measured.avg_basket_size) as log_avg_basket_size,
+
+        -- every extra input column (clustering features or profile dimensions by config)
+        measured.attributes,
+        measured.has_purchase_history,
 
         -- booleans
         measured.is_marketing_opt_in,

@@ -8,14 +8,19 @@ segmented as (
 
 counted as (
 
-    {%- for dimension in profile_dimensions() %}
+    {%- for dimension in profile_dimensions() + var('profile_dimensions', []) %}
+        {%- if dimension in profile_dimensions() %}
+            {%- set value = 'segmented.' ~ dimension %}
+        {%- else %}
+            {%- set value = "segmented.attributes['" ~ dimension ~ "']" %}
+        {%- endif %}
         select
             segmented.segment_id,
             '{{ dimension }}' as dimension,
-            coalesce(segmented.{{ dimension }}, 'unknown') as dimension_value,
+            coalesce({{ value }}, 'unknown') as dimension_value,
             count(*) as customer_count
         from segmented
-        group by segmented.segment_id, coalesce(segmented.{{ dimension }}, 'unknown')
+        group by segmented.segment_id, coalesce({{ value }}, 'unknown')
         {%- if not loop.last %}
             union all
         {%- endif %}

@@ -1,5 +1,6 @@
 -- Every (segment, naming rule) pair with the squared distance between the segment's
 -- recency/frequency/monetary z-scores and the rule's prototype; rank 1 = nearest rule.
+-- Empty when the input has no purchase history.
 with
 
 profiles as (
@@ -26,6 +27,12 @@ paired as (
             as match_distance
     from profiles
     cross join rules
+    -- rules describe purchase behaviour: without it (a demographic input) no rule applies and
+    -- segment_names describes each segment by its centroids instead
+    where
+        profiles.recency_z is not null
+        or profiles.frequency_z is not null
+        or profiles.monetary_z is not null
 
 ),
 

@@ -1,8 +1,8 @@
-"""Segment names: each segment gets its nearest naming rule, no two segments the same one."""
+"""Segment names: the nearest naming rule (each used once), else a name from the centroids."""
 
 from segmentation.naming import assign_unique_names
 
 
 def model(dbt, session):
-    """One row per segment: the naming rule matched to it and the distance to its prototype."""
-    return assign_unique_names(dbt.ref("segment_name_candidates"))
+    """One row per segment of segment_centroids: its rule-matched or descriptive name."""
+    return assign_unique_names(dbt.ref("segment_name_candidates"), dbt.ref("segment_centroids"))

@@ -37,6 +37,7 @@ final as (
         features.log_monetary,
         features.log_avg_order_value,
         features.log_avg_basket_size,
+        features.attributes,
         features.is_marketing_opt_in,
         features.was_repaired,
         features.as_of_date,

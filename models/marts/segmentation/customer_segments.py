@@ -2,7 +2,7 @@
 
 from pyspark.sql import functions as F
 
-from segmentation import SegmentationConfig, assign_segments, chosen_k, run_id
+from segmentation import SegmentationConfig, as_of_date_of, assign_segments, chosen_k, run_id
 
 
 def model(dbt, session):
@@ -10,7 +10,7 @@ def model(dbt, session):
     config = SegmentationConfig.from_dict(dbt.config.get("segmentation"))
     features = dbt.ref("customer_features")
     k = chosen_k(dbt.ref("segment_k_selection"))
-    as_of_date = features.agg(F.max("as_of_date")).first()[0]
+    as_of_date = as_of_date_of(features)
     return assign_segments(features, config, k).select(
         "*",
         F.lit(k).alias("segment_count"),

@@ -1,0 +1,14 @@
+"""The customers file named by the `customers_input` var, read by Spark as text columns."""
+
+from customer_input import read_customers_file
+
+
+def model(dbt, session):
+    """Every row of the file, its columns as in its header, plus row number and parse problems."""
+    settings = dbt.config.get("customers_input")
+    return read_customers_file(
+        session,
+        settings["path"],
+        encoding=settings.get("encoding", "utf-8"),
+        delimiter=settings.get("delimiter", ","),
+    )

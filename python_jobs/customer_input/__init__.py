@@ -1,0 +1,38 @@
+"""Load an arbitrary customers CSV file with Spark, safely, for a dbt Python model.
+
+    customers = read_customers_file(spark, path, encoding="latin-1", delimiter=",")
+
+checks every matched file's bytes against the declared encoding (and against mojibake), checks
+the header row, then reads all values as strings with `_malformed_record`, `_source_file` and
+`_source_row_number` columns added. See `customer_input.reader` and `customer_input.encoding`.
+"""
+
+from customer_input.encoding import (
+    InputEncodingError,
+    SparkCsvCharset,
+    check_encoding,
+    java_charset,
+    spark_csv_charset,
+)
+from customer_input.reader import (
+    ADDED_COLUMNS,
+    MALFORMED_COLUMN,
+    SOURCE_FILE_COLUMN,
+    SOURCE_ROW_COLUMN,
+    CustomerInputError,
+    read_customers_file,
+)
+
+__all__ = [
+    "ADDED_COLUMNS",
+    "MALFORMED_COLUMN",
+    "SOURCE_FILE_COLUMN",
+    "SOURCE_ROW_COLUMN",
+    "CustomerInputError",
+    "InputEncodingError",
+    "SparkCsvCharset",
+    "check_encoding",
+    "java_charset",
+    "read_customers_file",
+    "spark_csv_charset",
+]

@@ -1,0 +1,253 @@
+"""Feature resolution: which features the input gives, checked strictly, with their statistics.
+
+Explicit features (a mapping of name -> transform) must each fit the data, or a
+FeatureConfigError names the feature and the config key. `features: auto` takes the four RFM
+log columns when they are complete, else every complete, non-constant numeric candidate
+(DEMOGRAPHIC_FEATURES, then numeric attributes by name), skipping the rest. One aggregation
+profiles every candidate (segmentation.profiling); one_hot categories take one more small query.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pyspark.sql import Column, DataFrame
+from pyspark.sql import functions as F
+from pyspark.sql.types import NumericType, StringType
+
+from segmentation.config import (
+    NONE,
+    ONE_HOT,
+    STANDARDISE,
+    SegmentationConfig,
+    SegmentationConfigError,
+    config_key,
+)
+from segmentation.expressions import (
+    ATTRIBUTES_COLUMN,
+    FeatureSource,
+    indicator,
+    transformed_value,
+)
+from segmentation.profiling import (
+    Profile,
+    attribute_keys,
+    category_counts,
+    numeric_problem,
+    one_hot_problem,
+    profile_candidates,
+    type_problem,
+)
+
+RFM_FEATURES = ("log_recency_days", "log_frequency", "log_monetary", "log_avg_order_value")
+DEMOGRAPHIC_FEATURES = ("age", "annual_income_amount", "spending_score", "tenure_days")
+_LOG = logging.getLogger(__name__)
+
+
+class FeatureConfigError(SegmentationConfigError):
+    """A feature of `segmentation.features` does not fit the input data."""
+
+
+@dataclass(frozen=True)
+class ResolvedFeature:
+    """One feature as used: its source, transform and whole-input statistics.
+
+    Numeric features carry the mean and sample stddev after the transform; one_hot features
+    their sorted categories and how many customers fall in each.
+    """
+
+    source: FeatureSource
+    transform: str
+    mean: float = 0.0
+    stddev: float = 1.0
+    categories: tuple[str, ...] = ()
+    category_counts: tuple[int, ...] = ()
+
+    @property
+    def name(self) -> str:
+        """The feature's name (a column, or an `attributes` key)."""
+        return self.source.name
+
+    @property
+    def is_numeric(self) -> bool:
+        """Tell whether the feature is one number (not a set of one_hot indicators)."""
+        return self.transform != ONE_HOT
+
+    @property
+    def slot_names(self) -> list[str]:
+        """Names of the feature's vector coordinates: the name, or `<name>=<category>` each."""
+        if self.is_numeric:
+            return [self.name]
+        return [f"{self.name}={category}" for category in self.categories]
+
+    def vector_columns(self) -> list[Column]:
+        """Return the feature's vector coordinates: z-score, raw number or 0/1 indicators."""
+        if not self.is_numeric:
+            return [indicator(self.source, category) for category in self.categories]
+        value = transformed_value(self.source, self.transform)
+        if self.transform == NONE:
+            return [value]
+        return [(value - F.lit(self.mean)) / F.lit(self.stddev)]
+
+
+@dataclass(frozen=True)
+class ResolvedFeatures:
+    """The features a segmentation run uses, in order, and the feature that orders segments."""
+
+    row_count: int
+    features: tuple[ResolvedFeature, ...]
+    order_by: str | None
+    skipped: tuple[str, ...] = ()
+
+    @property
+    def feature_names(self) -> list[str]:
+        """The resolved feature names, in order."""
+        return [feature.name for feature in self.features]
+
+    @property
+    def slot_names(self) -> list[str]:
+        """Names of the model vector's coordinates, in order."""
+        return [slot for feature in self.features for slot in feature.slot_names]
+
+    def vector_columns(self) -> list[Column]:
+        """Return every vector coordinate as a double column expression, in order."""
+        return [column for feature in self.features for column in feature.vector_columns()]
+
+    def describe(self) -> str:
+        """Return the features as "name:transform,..." (what segment_k_selection records)."""
+        return ",".join(f"{feature.name}:{feature.transform}" for feature in self.features)
+
+
+def _numeric_feature(source: FeatureSource, transform: str, profile: Profile) -> ResolvedFeature:
+    """Build a numeric ResolvedFeature from a profile that passed numeric_problem."""
+    assert profile.mean is not None and profile.stddev is not None  # checked by numeric_problem
+    return ResolvedFeature(source, transform, float(profile.mean), float(profile.stddev))
+
+
+def _missing_feature_error(df: DataFrame, name: str, keys: list[str]) -> FeatureConfigError:
+    """Build the error for a configured feature that is neither a column nor an attribute."""
+    return FeatureConfigError(
+        f"feature {name!r} in {config_key('features')} is neither a column of the input nor "
+        f"a key of its `{ATTRIBUTES_COLUMN}` map; columns: {sorted(df.columns)}; attribute "
+        f"keys: {keys}"
+    )
+
+
+def _explicit_sources(df: DataFrame, config: SegmentationConfig) -> list[FeatureSource]:
+    """Locate every configured feature (column first, else attribute), checking column types."""
+    types = {item.name: item.dataType for item in df.schema.fields}
+    keys: list[str] | None = None
+    sources = []
+    for name, transform in config.features.items():  # type: ignore[union-attr]
+        if name in types:
+            problem = type_problem(types[name], transform)
+            if problem:
+                raise FeatureConfigError(f"feature {name!r} in {config_key('features')} {problem}")
+            sources.append(FeatureSource(name, from_text=isinstance(types[name], StringType)))
+            continue
+        keys = attribute_keys(df) if keys is None else keys
+        if name not in keys:
+            raise _missing_feature_error(df, name, keys)
+        sources.append(FeatureSource(name, is_attribute=True, from_text=True))
+    return sources
+
+
+def _resolve_explicit(df: DataFrame, config: SegmentationConfig) -> ResolvedFeatures:
+    """Resolve configured features strictly: any feature that does not fit raises."""
+    sources = _explicit_sources(df, config)
+    transforms = list(config.features.values())  # type: ignore[union-attr]
+    candidates = list(zip(sources, transforms, strict=True))
+    rows, profiles = profile_candidates(df, config.id_column, candidates)
+    for (source, transform), profile in zip(candidates, profiles, strict=True):
+        if transform == ONE_HOT:
+            problem = one_hot_problem(profile, rows, config.max_categories)
+        else:
+            problem = numeric_problem(profile, rows, transform)
+        if problem:
+            raise FeatureConfigError(
+                f"feature {source.name!r} in {config_key('features')} {problem}"
+            )
+    one_hot = [source for source, transform in candidates if transform == ONE_HOT]
+    categories = iter(category_counts(df, one_hot))
+    features = []
+    for (source, transform), profile in zip(candidates, profiles, strict=True):
+        if transform == ONE_HOT:
+            labels, counts = next(categories)
+            features.append(ResolvedFeature(source, transform, 0.0, 1.0, labels, counts))
+        else:
+            features.append(_numeric_feature(source, transform, profile))
+    return ResolvedFeatures(rows, tuple(features), _order_by(config, features))
+
+
+def _auto_sources(df: DataFrame) -> tuple[list[FeatureSource], list[FeatureSource]]:
+    """Return the auto candidates: the RFM log columns (all four or none), then the others."""
+    types = {item.name: item.dataType for item in df.schema.fields}
+    rfm = [
+        FeatureSource(name)
+        for name in RFM_FEATURES
+        if name in types and isinstance(types[name], NumericType)
+    ]
+    columns = [
+        FeatureSource(name, from_text=isinstance(types[name], StringType))
+        for name in DEMOGRAPHIC_FEATURES
+        if name in types and type_problem(types[name], STANDARDISE) is None
+    ]
+    attributes = [
+        FeatureSource(key, is_attribute=True, from_text=True)
+        for key in attribute_keys(df)
+        if key not in types
+    ]
+    return (rfm if len(rfm) == len(RFM_FEATURES) else []), columns + attributes
+
+
+def _resolve_auto(df: DataFrame, config: SegmentationConfig) -> ResolvedFeatures:
+    """Resolve `features: auto`: complete RFM logs, else every usable numeric candidate."""
+    rfm, others = _auto_sources(df)
+    sources = rfm + others
+    rows, profiles = profile_candidates(df, config.id_column, [(s, STANDARDISE) for s in sources])
+    usable: list[ResolvedFeature] = []
+    skipped: list[str] = []
+    for source, profile in zip(sources, profiles, strict=True):
+        problem = numeric_problem(profile, rows, STANDARDISE)
+        if problem:
+            skipped.append(f"{source.name} {problem}")
+        else:
+            usable.append(_numeric_feature(source, STANDARDISE, profile))
+    rfm_complete = bool(rfm) and all(profile.present == rows for profile in profiles[: len(rfm)])
+    chosen = [f for f in usable if f.source in rfm] if rfm_complete else []
+    if not chosen:
+        chosen = [f for f in usable if f.source not in rfm]
+    if not chosen:
+        raise FeatureConfigError(
+            f"{config_key('features')} is 'auto' but the input has no usable numeric feature "
+            f"(candidates: the RFM log columns {list(RFM_FEATURES)}, the columns "
+            f"{list(DEMOGRAPHIC_FEATURES)} and numeric `{ATTRIBUTES_COLUMN}` keys; "
+            f"skipped: {skipped or 'none present'}); configure the features explicitly"
+        )
+    _LOG.info("segmentation features auto-resolved to %s", [f.name for f in chosen])
+    if skipped:
+        _LOG.info("segmentation features skipped by auto: %s", skipped)
+    return ResolvedFeatures(rows, tuple(chosen), _order_by(config, chosen), tuple(skipped))
+
+
+def _order_by(config: SegmentationConfig, features: Sequence[ResolvedFeature]) -> str | None:
+    """Return config.order_by if it is a resolved numeric feature, else the first numeric one."""
+    numeric = [feature.name for feature in features if feature.is_numeric]
+    if config.order_by in numeric:
+        return config.order_by
+    if config.order_by is not None:
+        _LOG.info(
+            "segmentation order_by %r is not among the resolved features; ordering by %r",
+            config.order_by,
+            numeric[0] if numeric else None,
+        )
+    return numeric[0] if numeric else None
+
+
+def resolve_features(df: DataFrame, config: SegmentationConfig) -> ResolvedFeatures:
+    """Return the features a run uses over df, with their statistics (see module docstring)."""
+    if config.is_auto_features:
+        return _resolve_auto(df, config)
+    return _resolve_explicit(df, config)
