@@ -3,7 +3,7 @@
 Segments with rule candidates (segment_name_candidates, built from recency/frequency/monetary
 z-scores) are matched to rules closest pair first, each rule at most once. Every other segment
 (no purchase history, or more segments than rules) is described by its two most distinctive
-features, e.g. "High annual_income_amount, low age".
+features, e.g. "High annual income amount, low age".
 """
 
 from __future__ import annotations
@@ -43,10 +43,11 @@ def greedy_unique_match(pairs: Iterable[tuple[int, int, float]]) -> dict[int, in
 
 
 def phrase(feature: str, transform: str, centroid_z: float) -> str:
-    """Describe one centroid: "High x" / "Low x", or "Mostly f=c" / "Few f=c" for one_hot."""
+    """Describe one centroid: "High x y" / "Low x y" for feature x_y, "Mostly f=c" / "Few f=c"."""
+    words = feature.replace("_", " ")
     if transform == ONE_HOT:
-        return f"{'Mostly' if centroid_z >= 0 else 'Few'} {feature}"
-    return f"{'High' if centroid_z >= 0 else 'Low'} {feature}"
+        return f"{'Mostly' if centroid_z >= 0 else 'Few'} {words}"
+    return f"{'High' if centroid_z >= 0 else 'Low'} {words}"
 
 
 def base_feature(feature: str, transform: str) -> str:

@@ -64,7 +64,7 @@ def test_descriptive_name_uses_the_two_largest_absolute_z_scores_by_sign():
         ("annual_income_amount", "standardise", 1.4),
         ("tenure_days", "log1p", 0.2),
     ]
-    assert descriptive_name(rows) == "High annual_income_amount, low age"
+    assert descriptive_name(rows) == "High annual income amount, low age"
 
 
 def test_descriptive_name_breaks_ties_by_feature_name():
@@ -80,7 +80,7 @@ def test_descriptive_name_says_mostly_for_a_one_hot_category_and_uses_it_once():
         ("education=1", "one_hot", -0.6),
         ("age", "standardise", 0.1),
     ]
-    assert descriptive_name(rows) == "Mostly home_owner=1, mostly education=3"
+    assert descriptive_name(rows) == "Mostly home owner=1, mostly education=3"
     assert descriptive_name([("education=1", "one_hot", -0.6), ("age", "none", 0.1)]) == (
         "Few education=1, high age"
     )
@@ -116,7 +116,7 @@ def test_segments_beyond_the_number_of_rules_get_a_descriptive_name(spark):
     names = assign_unique_names(candidates, two_segment_centroids(spark)).collect()
     assert [tuple(row) for row in names] == [
         (1, 1, "Champions", 0.1),
-        (2, None, "Low annual_income_amount, high age", None),
+        (2, None, "Low annual income amount, high age", None),
     ]
 
 
@@ -127,9 +127,9 @@ def test_without_candidates_every_centroid_segment_gets_a_unique_descriptive_nam
     names = {row.segment_id: row for row in assign_unique_names(candidates, centroids).collect()}
     assert sorted(names) == [1, 2, 3]
     assert [names[segment].segment_name for segment in (1, 2, 3)] == [
-        "High annual_income_amount, low age",
-        "Low annual_income_amount, high age (segment 2)",
-        "Low annual_income_amount, high age (segment 3)",
+        "High annual income amount, low age",
+        "Low annual income amount, high age (segment 2)",
+        "Low annual income amount, high age (segment 3)",
     ]
     assert all(row.rule_order is None and row.match_distance is None for row in names.values())
 
@@ -140,4 +140,4 @@ def test_the_segments_are_those_of_the_centroids(spark):
     )
     names = assign_unique_names(candidates, two_segment_centroids(spark)).collect()
     assert [row.segment_id for row in names] == [1, 2]
-    assert names[1].segment_name == "Low annual_income_amount, high age"
+    assert names[1].segment_name == "Low annual income amount, high age"
