@@ -17,7 +17,7 @@ import pytest
 import yaml
 from pyspark.sql import functions as F
 
-from dbt_harness import PROJECT_DIR, DbtProject
+from dbt_harness import PROJECT_DIR, DbtFailed, DbtProject
 from shared_data import shared_data_file
 
 EXAMPLE_VARS = PROJECT_DIR / "examples" / "mapping_customers.yml"
@@ -159,3 +159,59 @@ def test_profiles_and_marketing_marts_are_built(spark, project):
     }
     assert {"education", "occupation", "marital_status", "home_owner"} <= dimensions
     assert project.table(spark, "segment_summary").count() == k
+
+
+def _vars_with(source_file: Path, **changes: dict) -> str:
+    """The example vars pointed at the shared file, with some sections updated."""
+    example = yaml.safe_load(EXAMPLE_VARS.read_text())
+    example["customers_input"]["path"] = str(source_file)
+    for section, values in changes.items():
+        example[section].update(values)
+    return json.dumps(example)
+
+
+def test_wrong_encoding_fails_naming_byte_offset_and_setting(project, source_file):
+    """Declared utf-8, the Latin-1 file stops the build at its first non-UTF-8 byte."""
+    data = source_file.read_bytes()
+    offset = next(index for index, byte in enumerate(data) if byte >= 0x80)
+    with pytest.raises(DbtFailed) as failed:
+        project.run(
+            "run",
+            "--select",
+            "customers_file",
+            "--vars",
+            _vars_with(source_file, customers_input={"encoding": "utf-8"}),
+        )
+    message = str(failed.value)
+    assert f"byte offset {offset}" in message
+    assert "customers_input.encoding" in message
+
+
+def test_unknown_feature_fails_naming_it_and_the_config_key(project, source_file):
+    """A configured feature the input lacks fails the Python model with a clear message."""
+    features = {"age": "standardise", "shoe_size": "standardise"}
+    with pytest.raises(DbtFailed) as failed:
+        project.run(
+            "run",
+            "--select",
+            "segment_k_selection",
+            "--vars",
+            _vars_with(source_file, segmentation={"features": features, "order_by": "age"}),
+        )
+    message = str(failed.value)
+    assert "shoe_size" in message and "segmentation.features" in message
+
+
+def test_mapping_a_missing_column_fails_naming_the_setting(project, source_file):
+    """A mapping from a column the file does not have stops staging, naming the setting."""
+    columns = {"CustomerName": "full_name", "Birthday": "birth_date"}
+    with pytest.raises(DbtFailed) as failed:
+        project.run(
+            "compile",
+            "--select",
+            "stg_customers",
+            "--vars",
+            _vars_with(source_file, customers_input={"columns": columns}),
+        )
+    message = str(failed.value)
+    assert "Birthday" in message and "customers_input.columns" in message
