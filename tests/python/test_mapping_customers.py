@@ -170,19 +170,19 @@ def _vars_with(source_file: Path, **changes: dict) -> str:
     return json.dumps(example)
 
 
+def _failure(project: DbtProject, command: str, node: str, dbt_vars: str) -> str:
+    """Run one dbt command on one node with these vars; return its failure message."""
+    with pytest.raises(DbtFailed) as failed:
+        project.run(command, "--select", node, "--vars", dbt_vars)
+    return str(failed.value)
+
+
 def test_wrong_encoding_fails_naming_byte_offset_and_setting(project, source_file):
     """Declared utf-8, the Latin-1 file stops the build at its first non-UTF-8 byte."""
     data = source_file.read_bytes()
     offset = next(index for index, byte in enumerate(data) if byte >= 0x80)
-    with pytest.raises(DbtFailed) as failed:
-        project.run(
-            "run",
-            "--select",
-            "customers_file",
-            "--vars",
-            _vars_with(source_file, customers_input={"encoding": "utf-8"}),
-        )
-    message = str(failed.value)
+    wrong = _vars_with(source_file, customers_input={"encoding": "utf-8"})
+    message = _failure(project, "run", "customers_file", wrong)
     assert f"byte offset {offset}" in message
     assert "customers_input.encoding" in message
 
@@ -190,28 +190,14 @@ def test_wrong_encoding_fails_naming_byte_offset_and_setting(project, source_fil
 def test_unknown_feature_fails_naming_it_and_the_config_key(project, source_file):
     """A configured feature the input lacks fails the Python model with a clear message."""
     features = {"age": "standardise", "shoe_size": "standardise"}
-    with pytest.raises(DbtFailed) as failed:
-        project.run(
-            "run",
-            "--select",
-            "segment_k_selection",
-            "--vars",
-            _vars_with(source_file, segmentation={"features": features, "order_by": "age"}),
-        )
-    message = str(failed.value)
+    wrong = _vars_with(source_file, segmentation={"features": features, "order_by": "age"})
+    message = _failure(project, "run", "segment_k_selection", wrong)
     assert "shoe_size" in message and "segmentation.features" in message
 
 
 def test_mapping_a_missing_column_fails_naming_the_setting(project, source_file):
     """A mapping from a column the file does not have stops staging, naming the setting."""
     columns = {"CustomerName": "full_name", "Birthday": "birth_date"}
-    with pytest.raises(DbtFailed) as failed:
-        project.run(
-            "compile",
-            "--select",
-            "stg_customers",
-            "--vars",
-            _vars_with(source_file, customers_input={"columns": columns}),
-        )
-    message = str(failed.value)
+    wrong = _vars_with(source_file, customers_input={"columns": columns})
+    message = _failure(project, "compile", "stg_customers", wrong)
     assert "Birthday" in message and "customers_input.columns" in message

@@ -41,8 +41,14 @@ final as (
 
         -- names and playbook
         names.segment_name,
-        coalesce(rules.segment_description, 'No naming rule left for this segment.')
-            as segment_description,
+        coalesce(
+            rules.segment_description,
+            if(
+                profiles.monetary_z is null,
+                'Named after its most distinctive features (the input has no purchase history).',
+                'No naming rule left for this segment.'
+            )
+        ) as segment_description,
         coalesce(rules.recommended_action, 'Review this segment by hand.')
             as recommended_action,
         coalesce(rules.recommended_channel, 'email') as recommended_channel,
