@@ -14,6 +14,7 @@ from customer_input.encoding import (
     java_charset,
     spark_csv_charset,
 )
+from customer_input.line_endings import MixedLineEndingsError, check_line_endings
 from customer_input.reader import (
     ADDED_COLUMNS,
     MALFORMED_COLUMN,
@@ -30,8 +31,10 @@ __all__ = [
     "SOURCE_ROW_COLUMN",
     "CustomerInputError",
     "InputEncodingError",
+    "MixedLineEndingsError",
     "SparkCsvCharset",
     "check_encoding",
+    "check_line_endings",
     "java_charset",
     "read_customers_file",
     "spark_csv_charset",

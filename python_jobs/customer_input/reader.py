@@ -8,7 +8,7 @@ Python UDFs), so it works on a classic session and over Spark Connect alike:
    partition at a time; `check_encoding` proves they are in the declared encoding (Spark's own
    decoder would silently turn bad bytes into U+FFFD) and the header row is parsed with
    Python's csv module (blank, duplicate and clashing names are rejected; every file must have
-   the same header);
+   the same header); record ends must not mix CRLF, LF and CR (`check_line_endings`);
 2. Spark's CSV reader reads the data with that header as an all-string schema, in PERMISSIVE
    multiLine mode (quoted newlines; CRLF files load with no trailing CR), keeping whitespace;
    a row with too few fields gets nulls, a row with too many is cut to the header's width,
@@ -39,6 +39,7 @@ from customer_input.encoding import (
     iter_chunks,
     spark_csv_charset,
 )
+from customer_input.line_endings import check_line_endings
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -150,6 +151,7 @@ def check_files(
                     f"{source} is compressed; `{path_setting}` must name uncompressed CSV files"
                 )
             check_encoding(iter_chunks(data), encoding, source, encoding_setting)
+            check_line_endings(data, python_encoding, source)
             headers[source] = parse_header(data, python_encoding, delimiter, source)
     except AnalysisException as exc:
         if _condition(exc) != "PATH_NOT_FOUND":

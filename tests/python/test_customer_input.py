@@ -20,6 +20,11 @@ from customer_input import (
     read_customers_file,
 )
 from customer_input.encoding import iter_chunks
+from customer_input.line_endings import (
+    MixedLineEndingsError,
+    check_line_endings,
+    record_endings,
+)
 from shared_data import shared_data_file
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -196,6 +201,32 @@ def test_crlf_line_ends_leave_no_carriage_return(spark, tmp_path):
     rows = load(spark, path)
     assert [row["cars"] for row in rows] == ["1", "2", "0"]
     assert not any("\r" in str(value) for row in rows for value in row.values())
+
+
+@pytest.mark.parametrize(
+    ("data", "first", "other", "line", "offset"),
+    [
+        (b"name,age\r\nAnn,31\nBob,42\r\n", "CRLF", "LF", 2, 16),
+        (b"name,age\nAnn,31\r\nBob,42\n", "LF", "CRLF", 2, 15),
+        (b"name,age\rAnn,31\nBob,42\r", "CR", "LF", 2, 15),
+    ],
+)
+def test_mixed_line_endings_fail_before_spark_reads(
+    spark, tmp_path, data, first, other, line, offset
+):
+    """A stray LF in a CRLF file (or CRLF in an LF file) fails instead of merging rows."""
+    path = write(tmp_path, "mixed.csv", data)
+    expected = f"ends with {first} but line {line} (byte offset {offset}) ends with {other}"
+    with pytest.raises(MixedLineEndingsError, match=re.escape(expected)):
+        read_customers_file(spark, str(path))
+
+
+def test_line_breaks_inside_quotes_are_data_not_line_endings():
+    """An LF inside a quoted field of a CRLF file is a value's content, not a record end."""
+    data = b'name,note\r\nAnn,"two\nlines"\r\n"Bob ""B""",x\r\n'
+    assert record_endings(data) == {"CRLF": (9, 1)}
+    check_line_endings(data, "utf-8", "quoted.csv")
+    check_line_endings("a\nb\r\n".encode("utf-16"), "utf-16", "wide.csv")
 
 
 def test_quoted_fields_keep_newlines_delimiters_and_doubled_quotes(spark, tmp_path):
