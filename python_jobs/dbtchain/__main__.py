@@ -19,13 +19,18 @@ def run_chain(commands: list[str], common_args: list[str]) -> int:
         started = time.perf_counter()
         result = runner.invoke(args)
         elapsed = time.perf_counter() - started
-        print(f"dbtchain: `dbt {' '.join(args)}` took {elapsed:.1f} s", flush=True)
+        print(f"dbtchain: `dbt {_shown(args)}` took {elapsed:.1f} s", flush=True)
         _keep_run_results(args[0])
         if not result.success:
             if result.exception is not None:
                 print(f"dbtchain: {result.exception}", file=sys.stderr)
             return 1
     return 0
+
+
+def _shown(args: list[str], width: int = 60) -> str:
+    """The command line for a log line, long arguments (a --vars file) shortened."""
+    return " ".join(arg if len(arg) <= width else f"<{len(arg)} characters>" for arg in args)
 
 
 def _keep_run_results(command: str, target: Path = Path("target")) -> None:
