@@ -1,6 +1,6 @@
 {#- Columns come from the input itself (the seed or the customers_file model) through the
     `customers_input.columns` mapping: canonical columns the input lacks are null, any other
-    column is carried in `attributes`. See macros/customer_input.sql. -#}
+    column is carried in `attributes`. See macros/customer_input/. -#}
 {%- set settings = customers_input_settings() -%}
 {%- set input = customers_input_relation() -%}
 {%- set columns = customer_input_columns(input) -%}
