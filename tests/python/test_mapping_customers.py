@@ -48,13 +48,20 @@ def expected(source_file: Path) -> dict:
     }
 
 
+def _vars_with(source_file: Path, **changes: dict) -> str:
+    """The example vars pointed at the shared file, with some sections updated."""
+    example = yaml.safe_load(EXAMPLE_VARS.read_text())
+    example["customers_input"]["path"] = str(source_file)
+    for section, values in changes.items():
+        example[section].update(values)
+    return json.dumps(example)
+
+
 @pytest.fixture(scope="module")
 def project(spark, tmp_path_factory, source_file) -> DbtProject:
     """The project built once with the example vars, pointed at the shared file."""
-    example = yaml.safe_load(EXAMPLE_VARS.read_text())
-    example["customers_input"]["path"] = str(source_file)
     project = DbtProject.copy(tmp_path_factory.mktemp("mapping"), "mapping")
-    project.run("build", "--vars", json.dumps(example))
+    project.run("build", "--vars", _vars_with(source_file))
     return project
 
 
@@ -159,15 +166,6 @@ def test_profiles_and_marketing_marts_are_built(spark, project):
     }
     assert {"education", "occupation", "marital_status", "home_owner"} <= dimensions
     assert project.table(spark, "segment_summary").count() == k
-
-
-def _vars_with(source_file: Path, **changes: dict) -> str:
-    """The example vars pointed at the shared file, with some sections updated."""
-    example = yaml.safe_load(EXAMPLE_VARS.read_text())
-    example["customers_input"]["path"] = str(source_file)
-    for section, values in changes.items():
-        example[section].update(values)
-    return json.dumps(example)
 
 
 def _failure(project: DbtProject, command: str, node: str, dbt_vars: str) -> str:

@@ -53,22 +53,27 @@ outcomes as (
 
 ),
 
+named_rows as (
+
+    select
+        validated.customer_id,
+        coalesce(
+            validated.full_name,
+            nullif(concat_ws(' ', validated.first_name, validated.last_name), '')
+        ) as customer_name
+    from validated
+    where validated.row_status != 'duplicate'
+
+),
+
 names as (
 
     select
-        coalesce(
-            validated.full_name,
-            nullif(concat_ws(' ', validated.first_name, validated.last_name), '')
-        ) as customer_name,
-        count(distinct validated.customer_id) as customer_count,
+        named_rows.customer_name,
+        count(distinct named_rows.customer_id) as customer_count,
         count(*) as name_row_count
-    from validated
-    where validated.row_status != 'duplicate'
-    group by
-        coalesce(
-            validated.full_name,
-            nullif(concat_ws(' ', validated.first_name, validated.last_name), '')
-        )
+    from named_rows
+    group by named_rows.customer_name
 
 ),
 
