@@ -24,11 +24,11 @@ install: $(STAMP)
 ## build: install, then dbt build + dbt docs generate on the embedded local Spark (one JVM)
 build: $(STAMP)
 	@test -f seeds/customers.csv || $(MAKE) seed-data
-	$(BIN)/python -m dbtchain build "docs generate" $(if $(VARS),-- --vars "$$(cat $(VARS))")
+	$(BIN)/python -m customer_segmentation.dbtchain build "docs generate" $(if $(VARS),-- --vars "$$(cat $(VARS))")
 
 ## seed-data: (re)generate the shipped seed deterministically (overwrites seeds/customers.csv)
 seed-data: $(STAMP)
-	$(BIN)/python -m datagen --rows 3000 --seed 42 --out seeds/customers.csv --force
+	$(BIN)/python -m customer_segmentation.datagen --rows 3000 --seed 42 --out seeds/customers.csv --force
 
 ## test: every test: ruff, sqlfluff lint, pytest (incl. dbt build on test data)
 test: $(STAMP) lint pytest
@@ -47,7 +47,7 @@ docs: $(STAMP)
 
 ## shell: interactive pyspark on the project's warehouse (one process per metastore)
 shell: $(STAMP)
-	$(BIN)/python -i -c "from dbtchain.local_session import local_session; spark = local_session()"
+	$(BIN)/python -i -c "from customer_segmentation.dbtchain.local_session import local_session; spark = local_session()"
 
 clean:
 	rm -rf target logs .spark artifacts

@@ -150,7 +150,7 @@ def load_config(path: Path) -> Any:
     """The `segmentation` dict of a dbt vars file as a validated SegmentationConfig."""
     import yaml
 
-    from segmentation import SegmentationConfig
+    from customer_segmentation.segmentation import SegmentationConfig
 
     return SegmentationConfig.from_dict(yaml.safe_load(path.read_text())["segmentation"])
 
@@ -190,7 +190,7 @@ def run_project(frame: Any, config: Any, row_of: dict[str, int]) -> dict[str, An
     """(b) select_k + chosen_k + assign_segments; segment ids and distances by row."""
     import numpy as np
 
-    from segmentation import assign_segments, chosen_k, select_k
+    from customer_segmentation.segmentation import assign_segments, chosen_k, select_k
 
     features = frame.drop("row")
     # select_k fits every k eagerly and returns a small local frame
@@ -253,7 +253,7 @@ def scaling_check(frame: Any, config: Any, raw: Any) -> float:
     """Largest |library mean/stddev - numpy's| over the scaled features (resolve_features)."""
     import numpy as np
 
-    from segmentation import resolve_features
+    from customer_segmentation.segmentation import resolve_features
 
     names = list(FILE_COLUMNS.values())
     worst = 0.0
@@ -481,7 +481,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run both clusterings in one SparkSession; print and append the results."""
     import numpy as np
 
-    from dbtchain.local_session import local_session
+    from customer_segmentation.dbtchain.local_session import local_session
 
     args = build_parser().parse_args(argv)
     started = time.perf_counter()

@@ -78,7 +78,7 @@ def count_rows(csv_path: Path) -> int:
 
 def ensure_large_csv(rows: int) -> Path:
     """A generated customers file of `rows` customers (default mess, like the shipped seed)."""
-    from datagen import write_customers
+    from customer_segmentation.datagen import write_customers
 
     path = DATA_DIR / f"customers_n{rows}_s{DATA_SEED}.csv"
     sidecar = path.with_suffix(".args.json")

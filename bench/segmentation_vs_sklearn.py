@@ -110,7 +110,7 @@ def dataset_paths(rows: int) -> tuple[Path, Path, Path]:
 
 def ensure_dataset(rows: int) -> tuple[Path, Path, float | None]:
     """Generate the clean data set unless it exists with the same arguments; return paths."""
-    from datagen import write_customers
+    from customer_segmentation.datagen import write_customers
 
     csv_path, labels_path, args_path = dataset_paths(rows)
     wanted = {"customers": rows, "seed": DATA_SEED, "as_of": AS_OF.isoformat(), "mess_rate": 0.0}
@@ -302,7 +302,7 @@ def load_spark(spark: Any, csv_path: Path) -> Any:
     from pyspark.sql import functions as F
     from pyspark.sql.types import StringType, StructField, StructType
 
-    from datagen.customers import HEADER
+    from customer_segmentation.datagen.customers import HEADER
 
     schema = StructType([StructField(name, StringType()) for name in HEADER])
     raw = spark.read.csv(str(csv_path), header=True, schema=schema, mode="FAILFAST")
@@ -339,8 +339,8 @@ class SparkInstrument:
 
     def install(self) -> None:
         """Patch the library's fit and silhouette functions with timing wrappers."""
-        import segmentation.kmeans as kmeans_module
-        import segmentation.segments as segments_module
+        import customer_segmentation.segmentation.kmeans as kmeans_module
+        import customer_segmentation.segmentation.segments as segments_module
 
         # Unwrap a previous instrument's patch (a warm-up run installs one first).
         original_fit = getattr(kmeans_module.fit_kmeans, "__wrapped__", kmeans_module.fit_kmeans)
@@ -387,7 +387,12 @@ class SparkInstrument:
 
 def run_spark(spark: Any, features: Any, args: argparse.Namespace, out_path: Path) -> dict:
     """select_k + assign_segments(chosen k) + parquet write, timed, with job counts."""
-    from segmentation import SegmentationConfig, assign_segments, chosen_k, select_k
+    from customer_segmentation.segmentation import (
+        SegmentationConfig,
+        assign_segments,
+        chosen_k,
+        select_k,
+    )
 
     values: dict[str, Any] = {"k": "auto", "k_min": args.k_min, "k_max": args.k_max}
     values.update({"seed": 42, "max_iter": args.max_iter})

@@ -1,6 +1,6 @@
 """The customers file named by the `customers_input` var, read by Spark as text columns."""
 
-from customer_input import read_customers_file
+from customer_segmentation.inputs import read_customers_file
 
 
 def model(dbt, session):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from dbtchain.local_session import local_session, local_spark_conf
+from customer_segmentation.dbtchain.local_session import local_session, local_spark_conf
 
 __all__ = ["local_spark_conf"]
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from customer_input import (
+from customer_segmentation.inputs import (
     ADDED_COLUMNS,
     CustomerInputError,
     InputEncodingError,
@@ -19,8 +19,8 @@ from customer_input import (
     java_charset,
     read_customers_file,
 )
-from customer_input.encoding import iter_chunks
-from customer_input.line_endings import (
+from customer_segmentation.inputs.encoding import iter_chunks
+from customer_segmentation.inputs.line_endings import (
     MixedLineEndingsError,
     check_line_endings,
     record_endings,

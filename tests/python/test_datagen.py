@@ -20,7 +20,7 @@ from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score
 from sklearn.preprocessing import StandardScaler
 
-from datagen import (
+from customer_segmentation.datagen import (
     HEADER,
     LABELS_HEADER,
     MESS_KINDS,
@@ -28,8 +28,8 @@ from datagen import (
     generate_rows,
     write_customers,
 )
-from datagen.customers import ascii_fold
-from datagen.locales import LOCALES
+from customer_segmentation.datagen.customers import ascii_fold
+from customer_segmentation.datagen.locales import LOCALES
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 AS_OF = date(2026, 6, 30)
@@ -352,22 +352,26 @@ def test_rate_overrides_and_invalid_rates() -> None:
 
 
 def test_mess_module_documents_every_kind_with_its_default_rate() -> None:
-    import datagen.mess
+    import customer_segmentation.datagen.mess
 
     for kind in MESS_KINDS:
         rate = f"{kind.rate * 100:g} %"
-        assert re.search(rf"^\| {kind.name} +\| {re.escape(rate)} +\|", datagen.mess.__doc__, re.M)
+        assert re.search(
+            rf"^\| {kind.name} +\| {re.escape(rate)} +\|",
+            customer_segmentation.datagen.mess.__doc__,
+            re.M,
+        )
 
 
 def run_cli(*args: str, hash_seed: str = "0") -> subprocess.CompletedProcess[str]:
-    """Run `python -m datagen` in a fresh interpreter."""
+    """Run `python -m customer_segmentation.datagen` in a fresh interpreter."""
     env = {
         **os.environ,
         "PYTHONPATH": str(PROJECT_DIR / "python_jobs"),
         "PYTHONHASHSEED": hash_seed,
     }
     return subprocess.run(
-        [sys.executable, "-m", "datagen", *args],
+        [sys.executable, "-m", "customer_segmentation.datagen", *args],
         capture_output=True,
         text=True,
         env=env,

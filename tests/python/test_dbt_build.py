@@ -14,7 +14,7 @@ from datetime import date
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from datagen import write_customers
+from customer_segmentation.datagen import write_customers
 from dbt_harness import DbtProject
 
 pytestmark = [pytest.mark.dbt, pytest.mark.slow]

@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from datagen import write_customers
+from customer_segmentation.datagen import write_customers
 from dbt_harness import PROJECT_DIR, DbtProject
 
 pytestmark = [pytest.mark.browser, pytest.mark.dbt, pytest.mark.slow]

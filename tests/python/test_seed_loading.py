@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from pyspark.sql import functions as F
 
-from datagen import write_customers
+from customer_segmentation.datagen import write_customers
 from dbt_harness import DbtProject
 
 pytestmark = [pytest.mark.dbt, pytest.mark.slow]

@@ -6,7 +6,7 @@ import random
 
 from pyspark.sql import DataFrame, SparkSession
 
-from segmentation.naming import (
+from customer_segmentation.segmentation.naming import (
     assign_unique_names,
     descriptive_name,
     greedy_unique_match,

@@ -8,9 +8,9 @@ import pickle
 
 import pytest
 
-from segmentation import SegmentationConfig, SegmentationConfigError, run_id
-from segmentation.kmeans import candidate_ks, choose_k
-from segmentation.labels import segment_order
+from customer_segmentation.segmentation import SegmentationConfig, SegmentationConfigError, run_id
+from customer_segmentation.segmentation.kmeans import candidate_ks, choose_k
+from customer_segmentation.segmentation.labels import segment_order
 
 
 def test_from_dict_none_gives_documented_defaults() -> None:

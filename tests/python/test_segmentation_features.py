@@ -10,8 +10,13 @@ import pytest
 from pyspark.ml.functions import vector_to_array
 from pyspark.sql import DataFrame, SparkSession
 
-from segmentation import FeatureConfigError, SegmentationConfig, prepare_features, resolve_features
-from segmentation.features import VECTOR_COLUMN
+from customer_segmentation.segmentation import (
+    FeatureConfigError,
+    SegmentationConfig,
+    prepare_features,
+    resolve_features,
+)
+from customer_segmentation.segmentation.features import VECTOR_COLUMN
 
 CONFIG_KEY = "`segmentation.features` (dbt var `segmentation` in dbt_project.yml or --vars)"
 SCHEMA = (

@@ -13,7 +13,7 @@ import pytest
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from segmentation import (
+from customer_segmentation.segmentation import (
     SegmentationConfig,
     as_of_date_of,
     assign_segments,

@@ -1,6 +1,6 @@
 """Segment names: the nearest naming rule (each used once), else a name from the centroids."""
 
-from segmentation.naming import assign_unique_names
+from customer_segmentation.segmentation.naming import assign_unique_names
 
 
 def model(dbt, session):

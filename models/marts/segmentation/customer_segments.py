@@ -2,7 +2,13 @@
 
 from pyspark.sql import functions as F
 
-from segmentation import SegmentationConfig, as_of_date_of, assign_segments, chosen_k, run_id
+from customer_segmentation.segmentation import (
+    SegmentationConfig,
+    as_of_date_of,
+    assign_segments,
+    chosen_k,
+    run_id,
+)
 
 
 def model(dbt, session):

@@ -1,6 +1,6 @@
 """Segment centroids per resolved feature (one row per one_hot category), means and z-scores."""
 
-from segmentation import SegmentationConfig, describe_centroids
+from customer_segmentation.segmentation import SegmentationConfig, describe_centroids
 
 
 def model(dbt, session):

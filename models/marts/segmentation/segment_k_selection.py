@@ -2,7 +2,7 @@
 
 from pyspark.sql import functions as F
 
-from segmentation import SegmentationConfig, as_of_date_of, run_id, select_k
+from customer_segmentation.segmentation import SegmentationConfig, as_of_date_of, run_id, select_k
 
 
 def model(dbt, session):

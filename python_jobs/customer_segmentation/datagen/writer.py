@@ -17,10 +17,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
-from datagen.customers import HEADER
-from datagen.generator import Row, generate_rows
-from datagen.mess import MESS_KINDS
-from datagen.segments import SEGMENTS
+from customer_segmentation.datagen.customers import HEADER
+from customer_segmentation.datagen.generator import Row, generate_rows
+from customer_segmentation.datagen.mess import MESS_KINDS
+from customer_segmentation.datagen.segments import SEGMENTS
 
 LABELS_HEADER: tuple[str, ...] = ("customer_id", "segment", "mess")
 MESS_SEPARATOR = "|"

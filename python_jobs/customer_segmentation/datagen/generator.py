@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from datetime import date
 
-from datagen.customers import build_customer
-from datagen.duplicates import MAX_DELAY, DelayQueue, stale_snapshot
-from datagen.mess import KIND_ORDER, SEGMENT_SPOILERS, MessPlan, apply_mess
-from datagen.sampling import between, derive_rng
+from customer_segmentation.datagen.customers import build_customer
+from customer_segmentation.datagen.duplicates import MAX_DELAY, DelayQueue, stale_snapshot
+from customer_segmentation.datagen.mess import KIND_ORDER, SEGMENT_SPOILERS, MessPlan, apply_mess
+from customer_segmentation.datagen.sampling import between, derive_rng
 
 Row = tuple[list[str], str | None, tuple[str, ...]]
 

@@ -17,7 +17,7 @@ from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql.types import NumericType, StringType
 
-from segmentation.config import (
+from customer_segmentation.segmentation.config import (
     NONE,
     ONE_HOT,
     STANDARDISE,
@@ -25,13 +25,13 @@ from segmentation.config import (
     SegmentationConfigError,
     config_key,
 )
-from segmentation.expressions import (
+from customer_segmentation.segmentation.expressions import (
     ATTRIBUTES_COLUMN,
     FeatureSource,
     indicator,
     transformed_value,
 )
-from segmentation.profiling import (
+from customer_segmentation.segmentation.profiling import (
     Profile,
     attribute_keys,
     category_counts,

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from pyspark.sql import DataFrame
 from pyspark.sql.types import DoubleType, IntegerType, StringType, StructField, StructType
 
-from segmentation.config import ONE_HOT
+from customer_segmentation.segmentation.config import ONE_HOT
 
 NAME_SCHEMA = StructType(
     [

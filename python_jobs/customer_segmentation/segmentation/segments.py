@@ -5,15 +5,19 @@ from __future__ import annotations
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from segmentation.config import SegmentationConfig
-from segmentation.features import VECTOR_COLUMN, prepare_features
-from segmentation.kmeans import (
+from customer_segmentation.segmentation.config import SegmentationConfig
+from customer_segmentation.segmentation.features import VECTOR_COLUMN, prepare_features
+from customer_segmentation.segmentation.kmeans import (
     CLUSTER_COLUMN,
     count_distinct_points,
     fit_kmeans,
     require_enough_points,
 )
-from segmentation.labels import distance_column, segment_id_column, segment_order
+from customer_segmentation.segmentation.labels import (
+    distance_column,
+    segment_id_column,
+    segment_order,
+)
 
 
 def assign_segments(features_df: DataFrame, config: SegmentationConfig, k: int) -> DataFrame:

@@ -32,14 +32,14 @@ from pyspark.sql import Column, Window
 from pyspark.sql import functions as F
 from pyspark.sql.types import StringType, StructField, StructType
 
-from customer_input.encoding import (
+from customer_segmentation.inputs.encoding import (
     SparkCsvCharset,
     check_encoding,
     codec_name,
     iter_chunks,
     spark_csv_charset,
 )
-from customer_input.line_endings import check_line_endings
+from customer_segmentation.inputs.line_endings import check_line_endings
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession

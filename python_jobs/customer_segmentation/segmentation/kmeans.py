@@ -17,8 +17,12 @@ from pyspark.sql.types import (
     StructType,
 )
 
-from segmentation.config import SegmentationConfig
-from segmentation.features import VECTOR_COLUMN, PreparedFeatures, prepare_features
+from customer_segmentation.segmentation.config import SegmentationConfig
+from customer_segmentation.segmentation.features import (
+    VECTOR_COLUMN,
+    PreparedFeatures,
+    prepare_features,
+)
 
 CLUSTER_COLUMN = "__segmentation_cluster"
 K_SELECTION_SCHEMA = StructType(

@@ -1,4 +1,4 @@
-"""CLI: `python -m dbtchain CMD [CMD ...] [-- dbt args for every command]`."""
+"""CLI: `python -m customer_segmentation.dbtchain CMD [CMD ...] [-- dbt args for every command]`."""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Command line: `python -m datagen --rows N --seed S --out PATH`, prints the row counts as JSON."""
+"""Command line: `python -m customer_segmentation.datagen --rows N --seed S --out PATH`.
+
+Prints the row counts as JSON.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from datagen.writer import write_customers
+from customer_segmentation.datagen.writer import write_customers
 
 DEFAULT_AS_OF = date(2026, 6, 30)
 EXIT_USAGE = 2
@@ -40,9 +43,9 @@ def _non_negative_float(text: str) -> float:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of `python -m datagen`."""
+    """The argument parser of `python -m customer_segmentation.datagen`."""
     parser = argparse.ArgumentParser(
-        prog="python -m datagen",
+        prog="python -m customer_segmentation.datagen",
         description="Write a deterministic customers CSV with planted segments and planted mess.",
     )
     parser.add_argument(

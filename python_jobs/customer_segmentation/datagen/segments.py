@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from random import Random
 
-from datagen.sampling import Weighted, between
+from customer_segmentation.datagen.sampling import Weighted, between
 
 CHANNELS: tuple[str, ...] = ("email", "sms", "app", "web", "store")
 

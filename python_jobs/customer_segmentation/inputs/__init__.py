@@ -4,18 +4,18 @@
 
 checks every matched file's bytes against the declared encoding (and against mojibake), checks
 the header row, then reads all values as strings with `_malformed_record`, `_source_file` and
-`_source_row_number` columns added. See `customer_input.reader` and `customer_input.encoding`.
+`_source_row_number` columns added. See `.reader` and `.encoding`.
 """
 
-from customer_input.encoding import (
+from customer_segmentation.inputs.encoding import (
     InputEncodingError,
     SparkCsvCharset,
     check_encoding,
     java_charset,
     spark_csv_charset,
 )
-from customer_input.line_endings import MixedLineEndingsError, check_line_endings
-from customer_input.reader import (
+from customer_segmentation.inputs.line_endings import MixedLineEndingsError, check_line_endings
+from customer_segmentation.inputs.reader import (
     ADDED_COLUMNS,
     MALFORMED_COLUMN,
     SOURCE_FILE_COLUMN,

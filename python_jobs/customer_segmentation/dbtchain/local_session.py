@@ -1,6 +1,7 @@
 """The `local` target's SparkSession outside dbt (tests, benchmarks, `make shell`).
 
-Settings are read from profiles/profiles.yml, so every in-process session of the project uses
+Settings are read from the project's profiles.yml ($DBT_PROFILES_DIR, else profiles/ of the
+checkout this package is installed from), so every in-process session of the project uses
 exactly the Spark configuration dbt's `local` target uses.
 """
 
@@ -12,7 +13,12 @@ from pathlib import Path
 import jinja2
 import yaml
 
-PROFILES_FILE = Path(__file__).resolve().parents[2] / "profiles" / "profiles.yml"
+PROJECT_PROFILES_DIR = Path(__file__).resolve().parents[3] / "profiles"
+
+
+def profiles_file() -> Path:
+    """The profiles.yml dbt reads: $DBT_PROFILES_DIR's, else the checkout's profiles/."""
+    return Path(os.environ.get("DBT_PROFILES_DIR") or PROJECT_PROFILES_DIR) / "profiles.yml"
 
 
 def local_spark_conf(state_dir: Path | str | None = None) -> dict[str, str]:
@@ -22,7 +28,7 @@ def local_spark_conf(state_dir: Path | str | None = None) -> dict[str, str]:
         env["SPARK_STATE_DIR"] = str(state_dir)
     jinja = jinja2.Environment()
     jinja.filters.update(as_number=float, as_bool=bool, as_native=lambda value: value)
-    rendered = jinja.from_string(PROFILES_FILE.read_text()).render(
+    rendered = jinja.from_string(profiles_file().read_text()).render(
         env_var=lambda name, default=None: env.get(name, default)
     )
     profile = yaml.safe_load(rendered)["customer_segmentation"]["outputs"]["local"]

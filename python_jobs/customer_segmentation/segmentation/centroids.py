@@ -9,9 +9,14 @@ from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql.types import DoubleType, IntegerType, LongType, StringType, StructField, StructType
 
-from segmentation.config import SegmentationConfig
-from segmentation.expressions import column_ref, indicator, numeric_value, transformed_value
-from segmentation.resolution import ResolvedFeature, resolve_features
+from customer_segmentation.segmentation.config import SegmentationConfig
+from customer_segmentation.segmentation.expressions import (
+    column_ref,
+    indicator,
+    numeric_value,
+    transformed_value,
+)
+from customer_segmentation.segmentation.resolution import ResolvedFeature, resolve_features
 
 CENTROID_SCHEMA = StructType(
     [

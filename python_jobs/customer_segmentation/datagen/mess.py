@@ -65,9 +65,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from random import Random
 
-from datagen.customers import HEADER, Customer, format_money
-from datagen.locales import LOCALES
-from datagen.sampling import below, between, pick_one, random_day, years_before
+from customer_segmentation.datagen.customers import HEADER, Customer, format_money
+from customer_segmentation.datagen.locales import LOCALES
+from customer_segmentation.datagen.sampling import (
+    below,
+    between,
+    pick_one,
+    random_day,
+    years_before,
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,9 +8,9 @@ from types import TracebackType
 from pyspark.ml.feature import VectorAssembler
 from pyspark.sql import DataFrame
 
-from segmentation.config import SegmentationConfig
-from segmentation.expressions import column_ref
-from segmentation.resolution import ResolvedFeatures, resolve_features
+from customer_segmentation.segmentation.config import SegmentationConfig
+from customer_segmentation.segmentation.expressions import column_ref
+from customer_segmentation.segmentation.resolution import ResolvedFeatures, resolve_features
 
 VECTOR_COLUMN = "__segmentation_vector"
 SLOT_PREFIX = "__segmentation_slot_"

@@ -13,8 +13,8 @@ from datetime import timedelta
 from random import Random
 from typing import Generic, TypeVar
 
-from datagen.customers import Customer
-from datagen.sampling import between
+from customer_segmentation.datagen.customers import Customer
+from customer_segmentation.datagen.sampling import between
 
 T = TypeVar("T")
 

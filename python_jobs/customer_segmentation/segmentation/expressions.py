@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pyspark.sql import Column
 from pyspark.sql import functions as F
 
-from segmentation.config import LOG1P
+from customer_segmentation.segmentation.config import LOG1P
 
 ATTRIBUTES_COLUMN = "attributes"
 MISSING_CATEGORY = "(missing)"

@@ -7,7 +7,7 @@ import datetime as dt
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from segmentation.expressions import column_ref
+from customer_segmentation.segmentation.expressions import column_ref
 
 
 def as_of_date_of(features_df: DataFrame, column: str = "as_of_date") -> dt.date:

@@ -8,8 +8,8 @@ from datetime import date, timedelta
 from functools import lru_cache
 from random import Random
 
-from datagen.locales import LOCALES, Locale
-from datagen.sampling import (
+from customer_segmentation.datagen.locales import LOCALES, Locale
+from customer_segmentation.datagen.sampling import (
     Weighted,
     below,
     between,
@@ -18,7 +18,7 @@ from datagen.sampling import (
     triangular_int,
     years_before,
 )
-from datagen.segments import CHANNELS, PROFILES, SEGMENT_TABLE, draw_behaviour
+from customer_segmentation.datagen.segments import CHANNELS, PROFILES, SEGMENT_TABLE, draw_behaviour
 
 HEADER: tuple[str, ...] = (
     "customer_id",

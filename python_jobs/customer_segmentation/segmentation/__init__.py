@@ -26,19 +26,23 @@ code runs on a classic session and over Spark Connect; only centres and small ag
 reach the driver.
 """
 
-from segmentation.centroids import CENTROID_SCHEMA, describe_centroids
-from segmentation.config import SegmentationConfig, SegmentationConfigError, run_id
-from segmentation.features import PreparedFeatures, prepare_features
-from segmentation.kmeans import K_SELECTION_SCHEMA, chosen_k, select_k
-from segmentation.resolution import (
+from customer_segmentation.segmentation.centroids import CENTROID_SCHEMA, describe_centroids
+from customer_segmentation.segmentation.config import (
+    SegmentationConfig,
+    SegmentationConfigError,
+    run_id,
+)
+from customer_segmentation.segmentation.features import PreparedFeatures, prepare_features
+from customer_segmentation.segmentation.kmeans import K_SELECTION_SCHEMA, chosen_k, select_k
+from customer_segmentation.segmentation.resolution import (
     DEMOGRAPHIC_FEATURES,
     RFM_FEATURES,
     FeatureConfigError,
     ResolvedFeatures,
     resolve_features,
 )
-from segmentation.runs import as_of_date_of
-from segmentation.segments import assign_segments
+from customer_segmentation.segmentation.runs import as_of_date_of
+from customer_segmentation.segmentation.segments import assign_segments
 
 __all__ = [
     "CENTROID_SCHEMA",

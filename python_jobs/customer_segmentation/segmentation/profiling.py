@@ -20,8 +20,8 @@ from pyspark.sql.types import (
     StringType,
 )
 
-from segmentation.config import LOG1P, ONE_HOT, config_key
-from segmentation.expressions import (
+from customer_segmentation.segmentation.config import LOG1P, ONE_HOT, config_key
+from customer_segmentation.segmentation.expressions import (
     ATTRIBUTES_COLUMN,
     FeatureSource,
     category_label,
