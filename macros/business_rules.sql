@@ -4,12 +4,6 @@
 {% endmacro %}
 
 
-{% macro marketing_channels() %}
-    {#- The channels a customer can prefer; anything else becomes 'unknown' (flagged). -#}
-    {{ return(['email', 'sms', 'app', 'web', 'store']) }}
-{% endmacro %}
-
-
 {% macro quoted_list(values) %}
     {#- Renders a list of strings as SQL literals: ['a', 'b'] -> 'a', 'b' -#}
     {{ return("'" ~ values | join("', '") ~ "'") }}
@@ -22,12 +16,6 @@
         'recency_days', 'frequency', 'monetary', 'avg_order_value', 'avg_basket_size',
         'tenure_days', 'orders_per_month', 'spending_score', 'age', 'annual_income_amount',
     ]) }}
-{% endmacro %}
-
-
-{% macro profile_dimensions() %}
-    {#- customer_features categories whose mix is reported per segment (segment_mix). -#}
-    {{ return(['gender', 'age_band', 'country_code', 'preferred_channel']) }}
 {% endmacro %}
 
 

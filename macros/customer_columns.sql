@@ -1,20 +1,10 @@
-{% macro customer_seed_columns() %}
-    {#- The 17 columns of seeds/customers.csv, in file order (the seed's contract). -#}
-    {{ return([
-        'customer_id', 'first_name', 'last_name', 'email', 'gender', 'birth_date',
-        'country', 'city', 'signup_date', 'annual_income', 'spending_score',
-        'total_orders', 'total_items', 'total_spend', 'last_order_date',
-        'preferred_channel', 'marketing_opt_in',
-    ]) }}
-{% endmacro %}
-
-
-{% macro customer_canonical_columns() %}
+{% macro customer_canonical_columns(seed_only=false) %}
     {#- The canonical input columns staging knows, with the Spark type each is parsed as: the
-        17 columns of seeds/customers.csv in file order, then full_name and age for files that
-        carry a whole name or an age instead of first/last name and birth date. Any other input
-        column is an attribute. -#}
-    {{ return({
+        columns of seeds/customers.csv in file order (`seed_only`: just those; the seed's
+        `column_types` in seeds/_seeds.yml load them as text), then full_name and age for files
+        that carry a whole name or an age instead of first/last name and birth date. Any other
+        input column is an attribute. -#}
+    {%- set seed_columns = {
         'customer_id': 'string',
         'first_name': 'string',
         'last_name': 'string',
@@ -32,9 +22,13 @@
         'last_order_date': 'date',
         'preferred_channel': 'string',
         'marketing_opt_in': 'string',
-        'full_name': 'string',
-        'age': 'int',
-    }) }}
+    } -%}
+    {%- if seed_only -%}
+        {{ return(seed_columns) }}
+    {%- endif -%}
+    {%- set columns = seed_columns.copy() -%}
+    {%- do columns.update({'full_name': 'string', 'age': 'int'}) -%}
+    {{ return(columns) }}
 {% endmacro %}
 
 

@@ -8,7 +8,7 @@
         seed: both see the seed's columns as such -#}
     {%- if not execute or (relation | string).startswith('__dbt__cte__') -%}
         {%- set identity = [] -%}
-        {%- for name in customer_seed_columns() -%}
+        {%- for name in customer_canonical_columns(seed_only=true) -%}
             {%- do identity.append({'name': name, 'source': name}) -%}
         {%- endfor -%}
         {{ return(identity) }}

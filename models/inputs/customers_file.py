@@ -1,6 +1,6 @@
 """The customers file named by the `customers_input` var, read by Spark as text columns."""
 
-from customer_segmentation.inputs import read_customers_file
+from customer_segmentation.inputs import input_files_of, read_customers_file
 
 
 def model(dbt, session):
@@ -11,4 +11,5 @@ def model(dbt, session):
         settings["path"],
         encoding=settings.get("encoding", "utf-8"),
         delimiter=settings.get("delimiter", ","),
+        checked=input_files_of(dbt.ref("customers_input_files")),
     )

@@ -13,6 +13,7 @@ final as (
         validated.customer_id,
         validated.customer_row_id,
         validated.is_customer_id_surrogate,
+        validated.source_file,
         validated.source_row_number,
 
         -- text
@@ -20,6 +21,8 @@ final as (
         validated.first_name,
         validated.last_name,
         validated.email,
+        -- the contact key ad platforms match on: SHA-256 of the normalised address
+        sha2(lower(trim(validated.email)), 256) as hashed_email,
         validated.gender,
         validated.country_code,
         validated.city,

@@ -1,195 +1,28 @@
+-- One row per input row with its fate after de-duplication: per customer_id the latest
+-- snapshot wins, and a winning row that cannot be used quarantines its customer.
 with
 
 customers as (
 
-    select * from {{ ref('stg_customers') }}
-
-),
-
-country_aliases as (
-
-    select * from {{ ref('stg_country_aliases') }}
-
-),
-
-as_of as (
-
-    select * from {{ ref('int_as_of_date') }}
-
-),
-
-checked as (
-
-    select
-        customers.*,
-        country_aliases.country_code,
-        as_of.as_of_date,
-        customers.email rlike '{{ valid_email_regex() }}' as is_email_valid,
-        case
-            when customers.gender in ('m', 'male', 'man') then 'male'
-            when customers.gender in ('f', 'female', 'woman') then 'female'
-            when
-                customers.gender in ('o', 'other', 'non-binary', 'nonbinary', 'diverse', 'x')
-                then 'other'
-            else 'unknown'
-        end as gender_standardised,
-        case
-            when customers.marketing_opt_in in ('yes', 'y', '1', 'true', 't') then true
-            when customers.marketing_opt_in in ('no', 'n', '0', 'false', 'f') then false
-        end as opt_in_parsed,
-        (
-            customers.birth_date < date '1900-01-01'
-            or customers.birth_date > as_of.as_of_date
-            or customers.birth_date
-            > add_months(as_of.as_of_date, -12 * {{ var('min_customer_age') }})
-        ) as is_birth_date_impossible,
-        (
-            customers.annual_income_amount < 0
-            or customers.annual_income_amount > {{ var('max_annual_income') }}
-        ) as is_income_impossible,
-        customers.spending_score not between 1 and 100 as is_score_out_of_range,
-        (
-            customers.age < {{ var('min_customer_age') }}
-            or customers.age > {{ var('max_customer_age') }}
-        ) as is_age_impossible,
-        customers.signup_date > as_of.as_of_date as is_signup_after_as_of,
-        customers.signup_date > customers.last_order_date as is_signup_after_last_order,
-        customers.item_count < customers.order_count as is_items_below_orders,
-        customers.preferred_channel in ({{ quoted_list(marketing_channels()) }})
-            as is_channel_known
-    from customers
-    left join country_aliases
-        on upper(regexp_replace(customers.country, '[^A-Za-z]', ''))
-            = country_aliases.country_alias
-    cross join as_of
-
-),
-
-repaired as (
-
-    select
-        -- ids
-        checked.customer_row_id,
-        checked.customer_id,
-        checked.is_customer_id_surrogate,
-        checked.source_row_number,
-
-        -- text
-        checked.full_name,
-        checked.first_name,
-        checked.last_name,
-        if(checked.is_email_valid, checked.email, null) as email,
-        checked.gender_standardised as gender,
-        checked.country_code,
-        checked.city,
-        if(checked.is_channel_known, checked.preferred_channel, 'unknown') as preferred_channel,
-
-        -- numerics
-        if(checked.is_income_impossible, null, checked.annual_income_amount)
-            as annual_income_amount,
-        if(checked.is_score_out_of_range, null, checked.spending_score) as spending_score,
-        checked.order_count,
-        if(checked.is_items_below_orders, null, checked.item_count) as item_count,
-        checked.total_spend_amount,
-        if(checked.is_age_impossible, null, checked.age) as age,
-        checked.attributes,
-
-        -- booleans
-        coalesce(checked.opt_in_parsed, false) as is_marketing_opt_in,
-        checked.has_purchase_history_input,
-
-        -- dates
-        if(checked.is_birth_date_impossible, null, checked.birth_date) as birth_date,
-        if(
-            checked.is_signup_after_as_of or checked.is_signup_after_last_order,
-            null,
-            checked.signup_date
-        ) as signup_date,
-        checked.last_order_date,
-        checked.as_of_date,
-
-        -- what was repaired, and why (one code per repair)
-        concat(
-            filter(
-                array(
-                    if(
-                        checked.email is not null and not checked.is_email_valid,
-                        'email_malformed', null
-                    ),
-                    if(
-                        checked.gender is not null and checked.gender_standardised = 'unknown'
-                        and checked.gender not in ('unknown', 'u'),
-                        'gender_unrecognised', null
-                    ),
-                    if(
-                        checked.country is not null and checked.country_code is null,
-                        'country_unrecognised', null
-                    ),
-                    if(checked.marketing_opt_in is null, 'opt_in_missing', null),
-                    if(
-                        checked.marketing_opt_in is not null and checked.opt_in_parsed is null,
-                        'opt_in_unrecognised', null
-                    ),
-                    if(checked.preferred_channel is null, 'channel_missing', null),
-                    if(not checked.is_channel_known, 'channel_unrecognised', null),
-                    if(checked.is_birth_date_impossible, 'birth_date_impossible', null),
-                    if(checked.is_age_impossible, 'age_impossible', null),
-                    if(checked.is_income_impossible, 'annual_income_impossible', null),
-                    if(checked.is_score_out_of_range, 'spending_score_out_of_range', null),
-                    if(checked.is_signup_after_as_of, 'signup_after_as_of', null),
-                    if(
-                        checked.is_signup_after_last_order and not checked.is_signup_after_as_of,
-                        'signup_after_last_order', null
-                    ),
-                    if(checked.is_items_below_orders, 'item_count_below_order_count', null)
-                ),
-                repair -> repair is not null
-            ),
-            transform(
-                checked.unparseable_columns, column_name -> concat('unparseable_', column_name)
-            )
-        ) as repairs,
-
-        -- why the row cannot be segmented (first applicable reason), null if it can
-        case
-            when checked.malformed_record is not null then 'malformed_row'
-            when checked.customer_id is null then 'missing_customer_id'
-            -- purchase-history rules apply when the input has purchase history at all
-            when not checked.has_purchase_history_input then null
-            when
-                arrays_overlap(
-                    checked.unparseable_columns,
-                    array({{ quoted_list(purchase_history_columns()) }})
-                )
-                then 'unparseable_purchase_history'
-            when checked.order_count < 0 then 'negative_order_count'
-            when checked.total_spend_amount < 0 then 'negative_spend'
-            when coalesce(checked.order_count, 0) = 0 and checked.total_spend_amount > 0
-                then 'spend_without_orders'
-            when coalesce(checked.order_count, 0) = 0 then 'no_purchase_history'
-            when checked.total_spend_amount is null then 'missing_spend'
-            when checked.last_order_date is null then 'missing_last_order_date'
-            when checked.last_order_date > checked.as_of_date then 'last_order_after_as_of'
-        end as quarantine_reason
-
-    from checked
+    select * from {{ ref('int_customers_repaired') }}
 
 ),
 
 ranked as (
 
     select
-        repaired.*,
+        customers.*,
         row_number() over (
-            partition by repaired.customer_id
+            partition by customers.customer_id
             order by
-                repaired.last_order_date desc nulls last,
-                repaired.order_count desc nulls last,
-                repaired.total_spend_amount desc nulls last,
-                repaired.source_row_number asc nulls last,
-                repaired.customer_row_id asc
+                customers.last_order_date desc nulls last,
+                customers.order_count desc nulls last,
+                customers.total_spend_amount desc nulls last,
+                customers.source_file asc nulls last,
+                customers.source_row_number asc nulls last,
+                customers.customer_row_id asc
         ) as duplicate_rank
-    from repaired
+    from customers
 
 ),
 

@@ -10,6 +10,7 @@ measured as (
 
     select
         customers.customer_id,
+        customers.hashed_email,
         customers.as_of_date,
         customers.gender,
         customers.country_code,
@@ -39,6 +40,7 @@ final as (
     select
         -- ids
         measured.customer_id,
+        measured.hashed_email,
 
         -- profile (for describing segments, not for distance)
         cast(measured.age as int) as age,

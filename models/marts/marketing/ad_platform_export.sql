@@ -1,4 +1,6 @@
--- Audience upload for ad platforms: SHA-256 of the normalised e-mail, never the e-mail itself.
+-- Audience upload for ad platforms: one row per SHA-256 of a normalised e-mail, never the
+-- e-mail itself. An address shared by several customers (a household) goes to the audience
+-- of the lowest segment id among them (segment 1 ranks highest on `order_by`).
 with
 
 audiences as (
@@ -7,23 +9,33 @@ audiences as (
 
 ),
 
-customers as (
+ranked as (
 
-    select * from {{ ref('int_customers_cleaned') }}
+    select
+        audiences.hashed_email,
+        audiences.segment_name,
+        audiences.recommended_action,
+        audiences.as_of_date,
+        count(*) over (partition by audiences.hashed_email) as customer_count,
+        row_number() over (
+            partition by audiences.hashed_email
+            order by audiences.segment_id asc, audiences.customer_id asc
+        ) as email_rank
+    from audiences
+    where audiences.hashed_email is not null
 
 ),
 
 final as (
 
     select
-        sha2(lower(trim(customers.email)), 256) as hashed_email,
-        audiences.segment_name,
-        audiences.recommended_action,
-        audiences.as_of_date
-    from audiences
-    inner join customers
-        on audiences.customer_id = customers.customer_id
-    where customers.email is not null
+        ranked.hashed_email,
+        ranked.segment_name,
+        ranked.recommended_action,
+        ranked.customer_count,
+        ranked.as_of_date
+    from ranked
+    where ranked.email_rank = 1
 
 )
 

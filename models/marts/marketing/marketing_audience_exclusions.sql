@@ -3,7 +3,7 @@ with
 
 segmented as (
 
-    select * from {{ ref('customer_segment_features') }}
+    select * from {{ ref('int_customer_segment_features') }}
 
 ),
 

@@ -3,7 +3,7 @@ with
 
 segmented as (
 
-    select * from {{ ref('customer_segment_features') }}
+    select * from {{ ref('int_customer_segment_features') }}
 
 ),
 
@@ -26,6 +26,7 @@ final as (
         summary.recommended_channel,
 
         -- contact
+        segmented.hashed_email,
         segmented.preferred_channel,
         if(
             segmented.preferred_channel = 'unknown',

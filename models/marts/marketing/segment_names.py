@@ -5,4 +5,4 @@ from customer_segmentation.segmentation.naming import assign_unique_names
 
 def model(dbt, session):
     """One row per segment of segment_centroids: its rule-matched or descriptive name."""
-    return assign_unique_names(dbt.ref("segment_name_candidates"), dbt.ref("segment_centroids"))
+    return assign_unique_names(dbt.ref("int_segment_name_candidates"), dbt.ref("segment_centroids"))

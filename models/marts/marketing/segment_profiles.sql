@@ -2,7 +2,7 @@ with
 
 segmented as (
 
-    select * from {{ ref('customer_segment_features') }}
+    select * from {{ ref('int_customer_segment_features') }}
 
 ),
 
@@ -25,6 +25,7 @@ per_segment as (
         segmented.segment_id,
         count(*) as customer_count,
         sum(segmented.monetary) as revenue_amount,
+        count_if(segmented.is_marketing_opt_in) as audience_size,
         avg(cast(segmented.is_marketing_opt_in as double)) as opt_in_rate,
         avg(cast(segmented.gender = 'female' as double)) as female_share,
         {%- for feature in profile_features() %}
@@ -53,6 +54,7 @@ final as (
         per_segment.revenue_amount,
         per_segment.revenue_amount / base.base_revenue_amount as revenue_share,
         per_segment.opt_in_rate,
+        per_segment.audience_size,
         per_segment.female_share,
         per_segment.male_share,
 

@@ -59,7 +59,7 @@ final as (
         profiles.revenue_amount,
         profiles.revenue_share,
         profiles.opt_in_rate,
-        cast(round(profiles.customer_count * profiles.opt_in_rate) as bigint) as audience_size,
+        profiles.audience_size,
 
         -- what the segment looks like
         profiles.mean_recency_days,

@@ -1,9 +1,11 @@
--- One row per build: where every input row went, and how duplicates and names were handled.
+-- One row per build: where every input record went, and how duplicates and names were
+-- handled. The source count is the loader's own (Python's csv module over the file's bytes),
+-- not Spark's, so a parser that drops or merges rows breaks `is_reconciled`.
 with
 
-source as (
+input_files as (
 
-    select * from {{ customers_input_relation() }}
+    select * from {{ ref('stg_customers_input_files') }}
 
 ),
 
@@ -27,8 +29,10 @@ as_of as (
 
 source_rows as (
 
-    select count(*) as source_row_count
-    from source
+    select
+        count(*) as input_file_count,
+        coalesce(sum(input_files.record_count), 0) as source_row_count
+    from input_files
 
 ),
 
@@ -91,6 +95,7 @@ final as (
 
     select
         -- where the rows went
+        source_rows.input_file_count,
         source_rows.source_row_count,
         input_rows.input_row_count,
         outcomes.segmented_row_count,

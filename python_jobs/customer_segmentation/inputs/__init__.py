@@ -21,7 +21,15 @@ from customer_segmentation.inputs.reader import (
     SOURCE_FILE_COLUMN,
     SOURCE_ROW_COLUMN,
     CustomerInputError,
+    check_files,
     read_customers_file,
+)
+from customer_segmentation.inputs.records import (
+    InputFile,
+    count_records,
+    input_files_frame,
+    input_files_of,
+    seed_input_file,
 )
 
 __all__ = [
@@ -30,12 +38,18 @@ __all__ = [
     "SOURCE_FILE_COLUMN",
     "SOURCE_ROW_COLUMN",
     "CustomerInputError",
+    "InputFile",
     "InputEncodingError",
     "MixedLineEndingsError",
     "SparkCsvCharset",
     "check_encoding",
+    "check_files",
     "check_line_endings",
+    "count_records",
+    "input_files_frame",
+    "input_files_of",
     "java_charset",
     "read_customers_file",
+    "seed_input_file",
     "spark_csv_charset",
 ]

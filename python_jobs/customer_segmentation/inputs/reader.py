@@ -40,8 +40,11 @@ from customer_segmentation.inputs.encoding import (
     spark_csv_charset,
 )
 from customer_segmentation.inputs.line_endings import check_line_endings
+from customer_segmentation.inputs.records import InputFile, count_records
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from pyspark.sql import DataFrame, SparkSession
 
 MALFORMED_COLUMN = "_malformed_record"
@@ -133,15 +136,18 @@ def check_files(
     encoding: str = "utf-8",
     delimiter: str = ",",
     setting_prefix: str = "customers_input",
-) -> tuple[str, ...]:
-    """Check the encoding and header of every file matched by path; return the header.
+) -> list[InputFile]:
+    """Check the encoding and header of every file matched by path, and count its records.
 
     Bytes come through Spark's binaryFile source (toLocalIterator: one partition of files at
     a time on the driver; a file can be at most 2 GiB). Every file must have the same header.
+    Each file's data records are counted with Python's csv module (see `records`).
     """
+    _check_arguments(path, delimiter, setting_prefix)
     path_setting, encoding_setting, _ = _settings(setting_prefix)
     python_encoding = codec_name(encoding, encoding_setting)
     headers: dict[str, tuple[str, ...]] = {}
+    sizes: dict[str, tuple[int, int]] = {}
     try:  # a classic session lists files in load(), Spark Connect at the first action
         files = spark.read.format("binaryFile").load(path).select("path", "content")
         for row in files.toLocalIterator():
@@ -153,6 +159,7 @@ def check_files(
             check_encoding(iter_chunks(data), encoding, source, encoding_setting)
             check_line_endings(data, python_encoding, source)
             headers[source] = parse_header(data, python_encoding, delimiter, source)
+            sizes[source] = (len(data), count_records(data, python_encoding, delimiter))
     except AnalysisException as exc:
         if _condition(exc) != "PATH_NOT_FOUND":
             raise
@@ -173,7 +180,7 @@ def check_files(
                 f"{list(headers[first])!r}; every file matched by `{path_setting}` = {path!r} "
                 "must have the same header"
             )
-    return headers[first]
+    return [InputFile(source, *sizes[source], headers[source]) for source in sorted(headers)]
 
 
 def csv_options(charset: str, delimiter: str) -> dict[str, str]:
@@ -223,16 +230,19 @@ def read_customers_file(
     encoding: str = "utf-8",
     delimiter: str = ",",
     setting_prefix: str = "customers_input",
+    checked: Sequence[InputFile] | None = None,
 ) -> DataFrame:
     """Read the customers CSV file(s) at path as strings, after checking encoding and header.
 
     Returns the header's columns in file order, then `_malformed_record` (null, or the raw
     text of a row with too few or too many fields), `_source_file` and `_source_row_number`.
     Errors name the setting to change: `<setting_prefix>.path`, `.encoding` or `.delimiter`.
+    `checked`: what check_files already returned for this path (then it is not run again).
     """
     _check_arguments(path, delimiter, setting_prefix)
     charset = spark_csv_charset(encoding, _settings(setting_prefix)[1])
-    header = check_files(spark, path, encoding, delimiter, setting_prefix)
+    files = checked or check_files(spark, path, encoding, delimiter, setting_prefix)
+    header = files[0].column_names
     schema = StructType(
         [StructField(name, StringType(), True) for name in (*header, MALFORMED_COLUMN)]
     )

@@ -17,6 +17,7 @@ final as (
 
     select
         features.customer_id,
+        features.hashed_email,
         features.age,
         features.age_band,
         features.gender,
