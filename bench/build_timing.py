@@ -1,6 +1,6 @@
 """Where the seconds of a `dbt build` go, from dbt's own target/run_results.json.
 
-Usage: python bench/build_timing.py [path/to/run_results.json]
+Usage: .venv/bin/python bench/build_timing.py [path/to/run_results.json]
 (after `make build`, dbt build's own results are kept as target/run_results.build.json)
 
 Prints the wall time of the invocation, the time before the first node started (parse,
@@ -13,26 +13,22 @@ from __future__ import annotations
 import json
 import sys
 from collections import defaultdict
-from datetime import datetime
 from pathlib import Path
 
-
-def _parse(stamp: str) -> datetime:
-    """Parse dbt's ISO timestamps (with or without a trailing Z)."""
-    return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+from benchkit import dbt_time
 
 
 def summarise(run_results: dict) -> list[str]:
     """Lines describing where the build's time went."""
     results = run_results["results"]
     starts = [
-        _parse(timing["started_at"])
+        dbt_time(timing["started_at"])
         for result in results
         for timing in result["timing"]
         if timing.get("started_at")
     ]
-    invoked = _parse(run_results["metadata"]["invocation_started_at"])
-    generated = _parse(run_results["metadata"]["generated_at"])
+    invoked = dbt_time(run_results["metadata"]["invocation_started_at"])
+    generated = dbt_time(run_results["metadata"]["generated_at"])
     by_type: dict[str, float] = defaultdict(float)
     counts: dict[str, int] = defaultdict(int)
     for result in results:

@@ -1,49 +1,63 @@
 """Benchmark: the original notebook's KMeans against this project's segmentation, on real data.
 
 Both cluster the file the original PySpark notebook clustered, `mapping_customers.csv`
-(18,508 rows, Latin-1; found in $SHARED_DATA_DIR, else <project>/../shared/data, else
-/work/shared/data; read in place, never copied). The 24 exact duplicate rows are dropped
-first, as the pipeline does (18,484 customers left).
+(18,508 rows, Latin-1), found in $SHARED_DATA_DIR, else in ../shared/data beside the clone,
+and read in place; `--rows N` takes only its first N rows (a copy in bench/data/), for a
+smoke run. The 24 exact duplicate rows are dropped first, as the pipeline does.
 
-(a) the notebook: all ten numeric columns assembled UNSCALED, MLlib KMeans k=5, seed 42,
-    maxIter 50, on the rows in file order in one partition (like the notebook's CSV read).
-    The notebook's own seed is unknown, so its exact clusters may differ from these.
-(b) this project: `select_k` + `assign_segments` with the `segmentation` config of
-    examples/mapping_customers.yml, on the columns named as that file's mapping names them,
-    with customer_id computed as stg_customers does without key columns (`cust_` + the first
-    16 hex digits of sha256 over the JSON array of every column's trimmed text, by name).
+(a) the notebook, replicated independently on purpose: all ten numeric columns assembled
+    UNSCALED, MLlib KMeans k=5, seed 42, maxIter 50, on the rows in file order in one
+    partition (like the notebook's CSV read). The notebook's own seed is unknown, so its exact
+    clusters may differ from these.
+(b) this project, its own code: the dbt seeds and models up to customer_features, built with
+    the vars of examples/mapping_customers.yml (in this process and its SparkSession, on a copy
+    of the project under bench/data/mapping_project/), then `select_k` + `assign_segments` with
+    that file's `segmentation` config, as segment_k_selection and customer_segments call them.
 
 Printed for both partitions: k, cluster sizes, adjusted Rand index against the five
 IncomeRange levels, scikit-learn silhouettes (Euclidean, on one fixed random sample of 5,000
 rows, the same for both partitions) in the notebook's unscaled space and in the project's
-standardised space, the share of each raw column's variance the partition explains (eta
-squared), the mean raw values per cluster, and wall times. One local SparkSession with the
-dbt `local` target's settings and its own SPARK_STATE_DIR under bench/data/spark_state/.
+standardised space (the library's own coordinates, from prepare_features), the share of each
+raw column's variance the partition explains (eta squared), the mean raw values per cluster,
+and wall times. Two numpy checks are independent oracles of the library: its coordinates
+against z-scores recomputed from the raw values, and its distance_to_centroid against the
+distance to the segment mean. One local SparkSession with the dbt `local` target's settings
+and its own SPARK_STATE_DIR under bench/data/spark_state/.
 
-    SPARK_LOCAL_IP=127.0.0.1 .venv/bin/python bench/mapping_customers_vs_notebook.py
+    .venv/bin/python bench/mapping_customers_vs_notebook.py
+    .venv/bin/python bench/mapping_customers_vs_notebook.py --rows 2000   # smoke run
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
-import platform
 import shutil
 import sys
-import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-BENCH_DIR = Path(__file__).resolve().parent
-PROJECT_DIR = BENCH_DIR.parent
-DATA_DIR = BENCH_DIR / "data"
-RESULTS_FILE = DATA_DIR / "results" / "mapping_customers_vs_notebook.jsonl"
+import yaml
+from benchkit import (
+    DATA_DIR,
+    PROJECT_DIR,
+    append_result,
+    machine_info,
+    machine_line,
+    shown,
+    spark_state_dir,
+    timed,
+)
+
+from customer_segmentation.dbtchain.workspace import copy_project
+
 DATA_FILE_NAME = "mapping_customers.csv"
 ENCODING = "latin-1"
+WORKSPACE = DATA_DIR / "mapping_project"
+SCHEMA = "mapping_bench"
 # file column -> the column name the mapping of examples/mapping_customers.yml gives it
 # (IncomeRange -> annual_income -> annual_income_amount in stg_customers; the others as mapped)
 FILE_COLUMNS = {
@@ -58,101 +72,100 @@ FILE_COLUMNS = {
     "HomeOwner": "home_owner",
     "Cars": "cars",
 }
+SHORT = ["Age", "Married", "Income", "Gender", "Child", "AtHome", "Educ", "Occup", "Owner", "Cars"]
 NAME_COLUMN = "CustomerName"
-# canonical names of the id's key columns (stg_customers: every mapped column, sorted by name)
-KEY_NAMES = {**FILE_COLUMNS, "IncomeRange": "annual_income", NAME_COLUMN: "full_name"}
 
 
-def timed(function: Callable[[], Any]) -> tuple[Any, float]:
-    """Run function; return its result and the wall seconds it took."""
-    started = time.perf_counter()
-    result = function()
-    return result, time.perf_counter() - started
-
-
-def machine_line() -> str:
-    """nproc, load, versions and the UTC date, on one line."""
-    import numpy
-    import pandas
-    import pyspark
-    import sklearn
-
-    load = "/".join(f"{value:.2f}" for value in os.getloadavg())
-    date = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return (
-        f"machine: nproc={os.cpu_count()} load1/5/15={load} python={platform.python_version()} "
-        f"pyspark={pyspark.__version__} sklearn={sklearn.__version__} numpy={numpy.__version__} "
-        f"pandas={pandas.__version__} date={date}"
-    )
-
-
-def find_data_file(explicit: Path | None) -> Path:
-    """The shared mapping_customers.csv: --data, $SHARED_DATA_DIR, ../shared/data, /work/..."""
-    if explicit is not None:
-        candidates = [explicit]
-    else:
-        folders = [os.environ.get("SHARED_DATA_DIR"), PROJECT_DIR.parent / "shared" / "data"]
-        folders.append("/work/shared/data")
-        candidates = [Path(folder) / DATA_FILE_NAME for folder in folders if folder]
-    for candidate in candidates:
-        if candidate.is_file():
-            return candidate.resolve()
-    raise FileNotFoundError(f"{DATA_FILE_NAME} not found; looked at {[str(c) for c in candidates]}")
+def find_data_file(explicit: Path | None, rows: int | None) -> Path:
+    """--data, else $SHARED_DATA_DIR/, else ../shared/data/ beside the clone; or its head."""
+    folder = os.environ.get("SHARED_DATA_DIR") or PROJECT_DIR.parent / "shared" / "data"
+    path = explicit or Path(folder) / DATA_FILE_NAME
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} not found; pass --data or set SHARED_DATA_DIR")
+    if rows is None:
+        return path.resolve()
+    head = DATA_DIR / f"{path.stem}_head{rows}{path.suffix}"
+    head.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("rb") as handle:  # bytes as they are: encoding and line endings kept
+        head.write_bytes(b"".join(handle.readline() for _ in range(rows + 1)))
+    return head.resolve()
 
 
 # --------------------------------------------------------------------------- data
 
 
 def load_file(path: Path) -> tuple[Any, int]:
-    """Read the file as text (Latin-1), drop exact duplicate rows; return (frame, rows read)."""
+    """Read the file as text (Latin-1), drop exact duplicate rows; return (frame, rows read).
+
+    The frame keeps the file's row index (0-based) of every row it keeps.
+    """
     import pandas as pd
 
     raw = pd.read_csv(path, encoding=ENCODING, dtype=str, keep_default_na=False)
     expected = [NAME_COLUMN, *FILE_COLUMNS]
     if sorted(raw.columns) != sorted(expected):
         raise ValueError(f"{path}: columns {list(raw.columns)}, expected {expected}")
-    rows_read = len(raw)
-    unique = raw[~raw.duplicated(keep="first")].reset_index(drop=True)
-    return unique, rows_read
+    return raw[~raw.duplicated(keep="first")], len(raw)
 
 
-def spark_frame(spark: Any, text: Any) -> Any:
-    """One-partition Spark frame in file order: row, customer_id, the ten columns as doubles."""
-    from pyspark.sql import functions as F
-    from pyspark.sql.types import IntegerType, StringType, StructField, StructType
-
-    file_columns = [NAME_COLUMN, *FILE_COLUMNS]
-    schema = StructType(
-        [StructField("row", IntegerType(), False)]
-        + [StructField(name, StringType()) for name in file_columns]
-    )
-    rows = [(index, *values) for index, values in enumerate(text[file_columns].values.tolist())]
-    raw = spark.createDataFrame(spark.sparkContext.parallelize(rows, 1), schema)
-
-    def input_text(name: str) -> Any:
-        return F.expr(f"nullif(trim(cast(`{name}` as string)), '')")
-
-    by_key = sorted(KEY_NAMES, key=lambda name: KEY_NAMES[name])
-    customer_id = F.concat(
-        F.lit("cust_"),
-        F.substring(F.sha2(F.to_json(F.array(*[input_text(name) for name in by_key])), 256), 1, 16),
-    )
-    frame = raw.select(
-        F.col("row"),
-        customer_id.alias("customer_id"),
-        *[F.col(name).cast("double").alias(FILE_COLUMNS[name]) for name in FILE_COLUMNS],
-    ).cache()
+def notebook_frame(spark: Any, text: Any) -> Any:
+    """One-partition Spark frame in file order: row (0-based) and the ten columns as doubles."""
+    values = text[list(FILE_COLUMNS)].astype("float64").values.tolist()
+    rows = spark.sparkContext.parallelize([(i, *row) for i, row in enumerate(values)], 1)
+    frame = spark.createDataFrame(rows, ["row", *FILE_COLUMNS.values()]).cache()
     frame.count()
     return frame
 
 
-def load_config(path: Path) -> Any:
-    """The `segmentation` dict of a dbt vars file as a validated SegmentationConfig."""
-    import yaml
+def build_features(spark: Any, data: Path, dbt_vars: dict[str, Any]) -> tuple[Any, int]:
+    """dbt build (seeds and models, no tests) up to customer_features, on a fresh copy of the
+    project, in this process's SparkSession; return customer_features, cached, and the nodes."""
+    from dbt.cli.main import dbtRunner
 
+    if WORKSPACE.exists():
+        shutil.rmtree(WORKSPACE)
+    copy_project(WORKSPACE)
+    dbt_vars = {**dbt_vars, "customers_input": {**dbt_vars["customers_input"], "path": str(data)}}
+    os.environ["DBT_SCHEMA"] = SCHEMA
+    args = "--quiet build --select +customer_features --exclude-resource-type test "
+    args += f"--exclude-resource-type unit_test --project-dir {WORKSPACE} "
+    args += f"--profiles-dir {WORKSPACE}/profiles --target-path {WORKSPACE}/target "
+    args += f"--log-path {WORKSPACE}/logs"
+    result = dbtRunner().invoke([*args.split(), "--vars", json.dumps(dbt_vars)])
+    if not result.success:
+        log = shown(WORKSPACE / "logs" / "dbt.log")
+        raise RuntimeError(f"dbt build failed ({result.exception or 'see ' + log})")
+    features = spark.table(f"{SCHEMA}.customer_features").cache()
+    features.count()
+    return features, len(result.result.results)
+
+
+def rows_of_customers(spark: Any, text: Any) -> dict[str, int]:
+    """customer_id (the project's surrogate key, from stg_customers) -> row of the kept frame.
+
+    Each id's first source row must be a row pandas kept: the key collapses exactly the rows
+    pandas finds duplicate, and no two kept rows share an id.
+    """
+    from pyspark.sql import functions as F
+
+    position = {index: row for row, index in enumerate(text.index)}
+    staged = spark.table(f"{SCHEMA}.stg_customers").groupBy("customer_id")
+    first_rows = staged.agg(F.min("source_row_number")).collect()
+    row_of = {customer: position.get(first - 1, -1) for customer, first in first_rows}
+    if len(row_of) != len(text) or -1 in row_of.values():
+        raise RuntimeError(
+            f"stg_customers' {len(row_of)} customer ids do not match the {len(text)} rows left "
+            "after dropping exact duplicates"
+        )
+    return row_of
+
+
+def load_config(path: Path) -> tuple[dict[str, Any], Any]:
+    """The dbt vars file, and its `segmentation` dict as a validated SegmentationConfig."""
     from customer_segmentation.segmentation import SegmentationConfig
 
-    return SegmentationConfig.from_dict(yaml.safe_load(path.read_text())["segmentation"])
+    dbt_vars = yaml.safe_load(path.read_text())
+    return dbt_vars, SegmentationConfig.from_dict(dbt_vars["segmentation"])
 
 
 # --------------------------------------------------------------------------- the two runs
@@ -164,10 +177,9 @@ def run_notebook(frame: Any, args: argparse.Namespace) -> dict[str, Any]:
     from pyspark.ml.clustering import KMeans
     from pyspark.ml.feature import VectorAssembler
 
-    columns = list(FILE_COLUMNS.values())
-
     def fit_and_predict() -> tuple[Any, Any]:
-        assembled = VectorAssembler(inputCols=columns, outputCol="features").transform(frame)
+        assembler = VectorAssembler(inputCols=list(FILE_COLUMNS.values()), outputCol="features")
+        assembled = assembler.transform(frame)
         model = KMeans(k=args.notebook_k, seed=args.notebook_seed, maxIter=args.max_iter).fit(
             assembled
         )
@@ -186,13 +198,18 @@ def run_notebook(frame: Any, args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def run_project(frame: Any, config: Any, row_of: dict[str, int]) -> dict[str, Any]:
-    """(b) select_k + chosen_k + assign_segments; segment ids and distances by row."""
+def run_project(features: Any, config: Any, row_of: dict[str, int]) -> dict[str, Any]:
+    """(b) select_k + chosen_k + assign_segments; segment ids, distances and the library's
+    coordinates (prepare_features) by row."""
     import numpy as np
 
-    from customer_segmentation.segmentation import assign_segments, chosen_k, select_k
+    from customer_segmentation.segmentation import (
+        assign_segments,
+        chosen_k,
+        prepare_features,
+        select_k,
+    )
 
-    features = frame.drop("row")
     # select_k fits every k eagerly and returns a small local frame
     k_selection, select_seconds = timed(lambda: select_k(features, config))
     k = chosen_k(k_selection)
@@ -200,19 +217,24 @@ def run_project(frame: Any, config: Any, row_of: dict[str, int]) -> dict[str, An
 
     def assign() -> list[Any]:
         segments = assign_segments(features, config, k)
-        return segments.select("customer_id", "segment_id", "distance_to_centroid").collect()
+        return segments.select(config.id_column, "segment_id", "distance_to_centroid").collect()
 
     rows, assign_seconds = timed(assign)
     labels = np.zeros(len(row_of), dtype=np.int64)
     distances = np.full(len(row_of), np.nan)
     for row in rows:
-        labels[row_of[row["customer_id"]]] = row["segment_id"]
-        distances[row_of[row["customer_id"]]] = row["distance_to_centroid"]
+        labels[row_of[row[0]]], distances[row_of[row[0]]] = row[1], row[2]
     if len(rows) != len(row_of) or (labels == 0).any():
         raise RuntimeError("assign_segments did not return exactly one segment per customer")
+    prepared = prepare_features(features, config)
+    space = np.full((len(row_of), len(prepared.slot_columns)), np.nan)
+    for row in prepared.frame.select(config.id_column, *prepared.slot_columns).collect():
+        space[row_of[row[0]]] = row[1:]
     return {
         "labels": labels,
         "distances": distances,
+        "space": space,
+        "resolved": prepared.resolved,
         "k": k,
         "sweep": [
             {key: row[key] for key in ("k", "wcss", "silhouette", "is_chosen")} for row in sweep
@@ -227,44 +249,21 @@ def run_project(frame: Any, config: Any, row_of: dict[str, int]) -> dict[str, An
 # --------------------------------------------------------------------------- metrics
 
 
-def standardised(raw: Any, config: Any) -> tuple[Any, list[str]]:
-    """The project's model space: per feature z-score, log1p then z-score, or raw (none).
-
-    Whole-input mean and sample standard deviation (ddof=1), as segmentation.features does.
-    """
+def scaling_check(space: Any, resolved: Any, raw: Any) -> float:
+    """Largest |library coordinate - numpy's|, numpy's being the z-score of the raw (or log1p'd)
+    value, or the raw value for `none`: an independent oracle of the library's scaling."""
     import numpy as np
-
-    names = list(FILE_COLUMNS.values())
-    columns = []
-    for name, transform in config.features.items():
-        values = raw[:, names.index(name)]
-        if transform == "none":
-            columns.append(values)
-            continue
-        if transform == "log1p":
-            values = np.log1p(values)
-        elif transform != "standardise":
-            raise ValueError(f"transform {transform!r} of {name!r} is not handled by this bench")
-        columns.append((values - values.mean()) / values.std(ddof=1))
-    return np.column_stack(columns), list(config.features)
-
-
-def scaling_check(frame: Any, config: Any, raw: Any) -> float:
-    """Largest |library mean/stddev - numpy's| over the scaled features (resolve_features)."""
-    import numpy as np
-
-    from customer_segmentation.segmentation import resolve_features
 
     names = list(FILE_COLUMNS.values())
     worst = 0.0
-    for feature in resolve_features(frame.drop("row"), config).features:
-        if feature.transform == "none":
-            continue
+    for slot, feature in enumerate(resolved.features):
+        if not feature.is_numeric or feature.name not in names:
+            raise ValueError(f"feature {feature.name!r} is not one of the file's ten columns")
         values = raw[:, names.index(feature.name)]
         values = np.log1p(values) if feature.transform == "log1p" else values
-        worst = max(
-            worst, abs(feature.mean - values.mean()), abs(feature.stddev - values.std(ddof=1))
-        )
+        if feature.transform != "none":
+            values = (values - values.mean()) / values.std(ddof=1)
+        worst = max(worst, float(np.abs(space[:, slot] - values).max()))
     return worst
 
 
@@ -336,19 +335,7 @@ def profile_table(raw: Any, labels: Any, title: str) -> list[str]:
     """Mean raw value of every column per cluster, with the cluster's size."""
     import numpy as np
 
-    short = {
-        "Age": "Age",
-        "MaritalStatus": "Married",
-        "IncomeRange": "Income",
-        "Gender": "Gender",
-        "TotalChildren": "Child",
-        "ChildrenAtHome": "AtHome",
-        "Education": "Educ",
-        "Occupation": "Occup",
-        "HomeOwner": "Owner",
-        "Cars": "Cars",
-    }
-    lines = [title, f"{'':>4}{'size':>7}" + "".join(f"{short[c]:>9}" for c in FILE_COLUMNS)]
+    lines = [title, f"{'':>4}{'size':>7}" + "".join(f"{name:>9}" for name in SHORT)]
     for c in [*np.unique(labels), None]:
         members = raw if c is None else raw[labels == c]
         label = "all" if c is None else str(int(c))
@@ -369,14 +356,14 @@ def report(result: dict[str, Any], raw: Any, labels: dict[str, Any]) -> str:
     lines = [
         f"data: {data['path']} ({ENCODING}): {data['rows_read']:,} rows, "
         f"{data['duplicates_dropped']} exact duplicates dropped -> {data['customers']:,} "
-        f"customers ({data['distinct_customer_ids']:,} distinct customer_id)",
+        f"customers ({data['distinct_customer_ids']:,} distinct customer_id from stg_customers)",
         f"Spark: master={result['spark']['master']} "
         f"defaultParallelism={result['spark']['default_parallelism']} "
         f"state dir {result['spark']['state_dir']} (removed after the run)",
         f"(b) config {result['config_file']}: {result['config']}",
-        f"scaling check: max |library mean/stddev - numpy| = {result['scaling_check']:.2e}; "
-        f"max |library distance_to_centroid - distance to segment mean in the recomputed space| "
-        f"= {result['distance_check']:.2e}",
+        f"scaling check: max |library coordinate - numpy z-score (raw value for none)| = "
+        f"{result['scaling_check']:.2e}; max |library distance_to_centroid - distance to the "
+        f"segment mean in the library's space| = {result['distance_check']:.2e}",
         "",
         f"(a) notebook: the ten columns unscaled, MLlib KMeans k={nb['k']} seed={nb['seed']} "
         f"maxIter={nb['max_iter']} (k-means|| init; the notebook's own seed is unknown), "
@@ -445,11 +432,14 @@ def report(result: dict[str, Any], raw: Any, labels: dict[str, Any]) -> str:
     lines += [
         "",
         f"wall seconds: pandas read + dedup {t['pandas_load']:.2f}, Spark session start "
-        f"{t['spark_start']:.2f}, Spark frame + customer_id (cache+count) {t['spark_frame']:.2f}; "
+        f"{t['spark_start']:.2f}, notebook frame (cache+count) {t['spark_frame']:.2f}, dbt build "
+        f"to customer_features ({result['dbt_nodes']} seeds and models) + its cache+count "
+        f"{t['dbt_features']:.2f}; "
         f"(a) assemble + KMeans fit + predict + collect {t['notebook']:.2f}; "
         f"(b) select_k (k {result['config_k_range']}) {t['select_k']:.2f} + assign_segments + "
         f"collect {t['assign_segments']:.2f} = {t['select_k'] + t['assign_segments']:.2f}; "
-        f"metrics (numpy/scikit-learn) {t['metrics']:.2f}; total {t['total']:.2f}",
+        f"library coordinates collect {t['space']:.2f}; metrics (numpy/scikit-learn) "
+        f"{t['metrics']:.2f}; total {t['total']:.2f}",
     ]
     return "\n".join(lines)
 
@@ -463,11 +453,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--data", type=Path, default=None, help=f"path of {DATA_FILE_NAME} (default: searched)"
     )
+    parser.add_argument("--rows", type=int, default=None, help="only the file's first N rows")
     parser.add_argument(
         "--config",
         type=Path,
         default=PROJECT_DIR / "examples" / "mapping_customers.yml",
-        help="dbt vars file whose `segmentation` dict configures (b)",
+        help="dbt vars file: its `customers_input` and `segmentation` configure (b)",
     )
     parser.add_argument("--notebook-k", type=int, default=5)
     parser.add_argument("--notebook-seed", type=int, default=42)
@@ -486,64 +477,61 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     started = time.perf_counter()
     seconds: dict[str, float] = {}
-    result: dict[str, Any] = {"machine": machine_line(), "label": args.label}
-    print(result["machine"], flush=True)
+    machine = machine_line(machine_info("pyspark", "scikit-learn", "numpy", "pandas", "dbt-core"))
+    result: dict[str, Any] = {"machine": machine, "label": args.label}
+    print(machine, flush=True)
 
-    path = find_data_file(args.data)
+    path = find_data_file(args.data, args.rows)
     (text, rows_read), seconds["pandas_load"] = timed(lambda: load_file(path))
     raw = np.column_stack([text[name].astype("float64").to_numpy() for name in FILE_COLUMNS])
-    config = load_config(args.config)
-    result["config_file"] = str(args.config.resolve().relative_to(PROJECT_DIR))
+    dbt_vars, config = load_config(args.config)
+    result["config_file"] = shown(args.config)
     result["config"] = json.dumps(config.to_dict(), separators=(",", ":"))
     result["config_features"] = list(config.features)
     result["config_k_range"] = f"{config.k}, {config.k_min}..{config.k_max}"
 
-    (DATA_DIR / "spark_state").mkdir(parents=True, exist_ok=True)
-    state_dir = Path(tempfile.mkdtemp(prefix="mapping_", dir=DATA_DIR / "spark_state")).resolve()
-    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    os.environ["SPARK_STATE_DIR"] = str(state_dir)
+    state_dir = spark_state_dir("mapping_")
     spark, seconds["spark_start"] = timed(lambda: local_session(state_dir))
     spark.sparkContext.setLogLevel("ERROR")
     try:
         result["spark"] = {
             "master": spark.sparkContext.master,
             "default_parallelism": spark.sparkContext.defaultParallelism,
-            "state_dir": str(state_dir.relative_to(PROJECT_DIR)),
+            "state_dir": shown(state_dir),
         }
-        frame, seconds["spark_frame"] = timed(lambda: spark_frame(spark, text))
-        row_of = {
-            row["customer_id"]: row["row"] for row in frame.select("row", "customer_id").collect()
-        }
+        frame, seconds["spark_frame"] = timed(lambda: notebook_frame(spark, text))
+        (features, result["dbt_nodes"]), seconds["dbt_features"] = timed(
+            lambda: build_features(spark, path, dbt_vars)
+        )
+        row_of = rows_of_customers(spark, text)
         result["data"] = {
-            "path": str(path),
+            "path": shown(path),
             "rows_read": rows_read,
             "duplicates_dropped": rows_read - len(text),
             "customers": len(text),
             "distinct_customer_ids": len(row_of),
         }
-        if len(row_of) != len(text):
-            raise RuntimeError(f"{len(text) - len(row_of)} customer_id collisions after dedup")
-        result["scaling_check"] = scaling_check(frame, config, raw)
-
         notebook = run_notebook(frame, args)
         seconds["notebook"] = notebook["seconds"]
-        project = run_project(frame, config, row_of)
+        project, project_seconds = timed(lambda: run_project(features, config, row_of))
         seconds["select_k"] = project["select_k_seconds"]
         seconds["assign_segments"] = project["assign_seconds"]
+        seconds["space"] = project_seconds - seconds["select_k"] - seconds["assign_segments"]
     finally:
         spark.stop()
         shutil.rmtree(state_dir, ignore_errors=True)
 
     metrics_started = time.perf_counter()
-    scaled, _ = standardised(raw, config)
+    space = project["space"]
+    result["scaling_check"] = scaling_check(space, project["resolved"], raw)
     income = raw[:, list(FILE_COLUMNS).index("IncomeRange")]
     labels = {
         "notebook": relabel_by_income(notebook["labels"], income),
         "project": project["labels"],
     }
-    result["metrics"] = evaluate(raw, scaled, labels, args.sample_size)
+    result["metrics"] = evaluate(raw, space, labels, args.sample_size)
     result["distance_check"] = centroid_distance_check(
-        scaled, project["labels"], project["distances"]
+        space, project["labels"], project["distances"]
     )
     seconds["metrics"] = time.perf_counter() - metrics_started
     seconds["total"] = time.perf_counter() - started
@@ -557,10 +545,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     result["project"] = {key: project[key] for key in ("k", "sweep", "features", "order_by")}
     print(report(result, raw, labels), flush=True)
-    RESULTS_FILE.parent.mkdir(parents=True, exist_ok=True)
-    with RESULTS_FILE.open("a") as handle:
-        handle.write(json.dumps(result, default=str) + "\n")
-    print(f"\nresults appended to {RESULTS_FILE.relative_to(PROJECT_DIR)}")
+    results_file = append_result("mapping_customers_vs_notebook", result)
+    print(f"\nresults appended to {results_file}")
     return 0
 
 

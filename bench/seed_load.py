@@ -26,7 +26,6 @@ import csv
 import datetime as dt
 import json
 import os
-import platform
 import shutil
 import signal
 import subprocess
@@ -36,38 +35,20 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-BENCH_DIR = Path(__file__).resolve().parent
-PROJECT_DIR = BENCH_DIR.parent
-DATA_DIR = BENCH_DIR / "data"
+from benchkit import (
+    DATA_DIR,
+    append_result,
+    dbt_time,
+    generated_customers,
+    machine_info,
+    machine_line,
+)
+
+from customer_segmentation.dbtchain.workspace import copy_project
+
 SEED_PROJECT_DIR = DATA_DIR / "seed_project"
-RESULTS_FILE = DATA_DIR / "results" / "seed_load.jsonl"
 SEED_NODE = "seed.customer_segmentation.customers"
 LOADERS = ("bulk", "stock")
-DATA_SEED = 42
-AS_OF = dt.date(2026, 6, 30)
-
-
-def machine_line() -> str:
-    """nproc, memory, CPU model, load, versions and the UTC date, on one line."""
-    import dbt.version
-
-    cpu_model = "unknown"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            cpu_model = line.split(":", 1)[1].strip()
-            break
-    mem_kib = next(
-        int(line.split()[1])
-        for line in Path("/proc/meminfo").read_text().splitlines()
-        if line.startswith("MemTotal:")
-    )
-    load = "/".join(f"{value:.2f}" for value in os.getloadavg())
-    return (
-        f"machine: nproc={os.cpu_count()} mem={mem_kib / 1024 / 1024:.1f}GiB cpu='{cpu_model}' "
-        f"load1/5/15={load} python={platform.python_version()} "
-        f"dbt-core={dbt.version.__version__} "
-        f"date={dt.datetime.now(dt.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')}"
-    )
 
 
 def count_rows(csv_path: Path) -> int:
@@ -76,30 +57,12 @@ def count_rows(csv_path: Path) -> int:
         return sum(1 for _ in csv.reader(handle)) - 1
 
 
-def ensure_large_csv(rows: int) -> Path:
-    """A generated customers file of `rows` customers (default mess, like the shipped seed)."""
-    from customer_segmentation.datagen import write_customers
-
-    path = DATA_DIR / f"customers_n{rows}_s{DATA_SEED}.csv"
-    sidecar = path.with_suffix(".args.json")
-    wanted = {"customers": rows, "seed": DATA_SEED, "as_of": AS_OF.isoformat(), "mess_rate": 1.0}
-    if path.exists() and sidecar.exists() and json.loads(sidecar.read_text()) == wanted:
-        return path
-    write_customers(path, customers=rows, seed=DATA_SEED, as_of=AS_OF, mess_rate=1.0)
-    sidecar.write_text(json.dumps(wanted))
-    return path
-
-
-def copy_project(name: str, customers_csv: Path | None) -> Path:
+def fresh_copy(name: str, customers_csv: Path | None) -> Path:
     """A fresh copy of the dbt project under bench/data/seed_project/<name>/."""
-    sys.path.insert(0, str(PROJECT_DIR / "tests" / "python"))
-    from dbt_harness import DbtProject  # the test suite's project copier
-
     root = SEED_PROJECT_DIR / name
     if root.exists():
         shutil.rmtree(root)
-    root.mkdir(parents=True)
-    return DbtProject.copy(root, schema=name, customers_csv=customers_csv).root
+    return copy_project(root, customers_csv)
 
 
 def run_seed(project: Path, dataset: str, loader: str, timeout: float | None) -> dict[str, Any]:
@@ -169,9 +132,8 @@ def run_seed(project: Path, dataset: str, loader: str, timeout: float | None) ->
             result["message"] = node.get("message")
             result["node_execution_seconds"] = node.get("execution_time")
             for phase in node.get("timing", []):
-                begin = dt.datetime.fromisoformat(phase["started_at"].replace("Z", "+00:00"))
-                end = dt.datetime.fromisoformat(phase["completed_at"].replace("Z", "+00:00"))
-                result[f"node_{phase['name']}_seconds"] = (end - begin).total_seconds()
+                seconds = dbt_time(phase["completed_at"]) - dbt_time(phase["started_at"])
+                result[f"node_{phase['name']}_seconds"] = seconds.total_seconds()
     return result
 
 
@@ -219,36 +181,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown loader(s) {unknown}")
 
-    print(machine_line(), flush=True)
+    print(machine_line(machine_info("dbt-core")), flush=True)
     datasets: list[tuple[str, Path | None]] = [("shipped", None)]
     if args.large_rows > 0:
-        datasets.append((f"gen{args.large_rows}", ensure_large_csv(args.large_rows)))
+        csv_path = generated_customers(args.large_rows, mess_rate=1.0)[0]
+        datasets.append((f"gen{args.large_rows}", csv_path))
     print(
         f"{'dataset':>10} {'rows':>7} {'loader':>6} {'wall_s':>9} {'node_s':>9} "
         f"{'execute_s':>9} {'rows/s':>9}  status",
         flush=True,
     )
-    RESULTS_FILE.parent.mkdir(parents=True, exist_ok=True)
     status = 0
     for dataset, csv_path in datasets:
-        project = copy_project(dataset, csv_path)
+        project = fresh_copy(dataset, csv_path)
         rows = count_rows(project / "seeds" / "customers.csv")
         for loader in loaders:
             timeout = args.stock_timeout if loader == "stock" else None
             result = run_seed(project, dataset, loader, timeout)
             result["rows"] = rows
-            result["machine"] = machine_line()
+            result["machine"] = machine_line(machine_info("dbt-core"))
             print(report_line(result, rows), flush=True)
             if result["timed_out"] or result["exit_code"] != 0:
                 status = 1
-            with RESULTS_FILE.open("a") as handle:
-                handle.write(json.dumps(result) + "\n")
+            append_result("seed_load", result)
     print(
         "wall_s = dbt process wall time (parse + JVM start + seed); node_s = run_results "
         "execution_time of the seed node; execute_s = its 'execute' timing phase; "
         "rows/s = rows / node_s"
     )
-    print(f"results appended to {RESULTS_FILE.relative_to(PROJECT_DIR)}")
+    print("results appended to bench/data/results/seed_load.jsonl")
     return status
 
 

@@ -8,17 +8,22 @@ For every size N (default: the seed size 3,000 and 1,000,000 customers) this scr
    avg_order_value, as the dbt feature mart does) once in Spark and once in pandas/numpy from
    the same CSV, and reports those load times separately;
 3. times, wall clock, one run each, on already loaded (cached) data:
-   (a) Spark: `select_k` (k auto over k_min..k_max) + `assign_segments` with the chosen k +
-       writing the segments to parquet;
+   (a) Spark: the project's `select_k` (k auto over k_min..k_max) + `assign_segments` with the
+       chosen k + writing the segments to parquet;
    (b) scikit-learn: StandardScaler, KMeans(k, random_state=42, n_init=1, max_iter) for every
        k, `silhouette_score` (exact up to 20,000 rows, a 20,000-row sample above), the best
        silhouette chooses k, a final fit, and writing the segments to CSV (no pyarrow here);
 4. prints chosen k, silhouettes, adjusted Rand index against the planted labels, wall seconds
    and their ratio, peak memory and the Spark settings used.
 
+Independent re-implementations, on purpose: the scikit-learn side is the baseline (an oracle,
+not the project's code), and so are the pandas features and the numpy squared-Euclidean
+silhouette that check the Spark side. The Spark features are a stand-in for the four RFM columns
+of the customer_features mart on clean data, so the segmentation is timed without a dbt build.
+
 Every size runs in a fresh child process (fresh JVM, fresh peak-RSS counter) with its own
-SPARK_STATE_DIR under bench/data/spark_state/. The Spark settings are the dbt `local`
-target's, rendered by tests/python/conftest.py:local_spark_conf.
+SPARK_STATE_DIR under bench/data/spark_state/ and the dbt `local` target's Spark settings
+(customer_segmentation.dbtchain.local_session).
 
     .venv/bin/python bench/segmentation_vs_sklearn.py                     # 3000 and 1,000,000
     .venv/bin/python bench/segmentation_vs_sklearn.py --sizes 3000 --num-partitions 1
@@ -27,137 +32,40 @@ target's, rendered by tests/python/conftest.py:local_spark_conf.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
-import os
-import platform
-import resource
 import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-BENCH_DIR = Path(__file__).resolve().parent
-PROJECT_DIR = BENCH_DIR.parent
-DATA_DIR = BENCH_DIR / "data"
-RESULTS_FILE = DATA_DIR / "results" / "segmentation_vs_sklearn.jsonl"
-AS_OF = dt.date(2026, 6, 30)  # the generator's default "today"; recency is measured from it
-DATA_SEED = 42
+from benchkit import (
+    AS_OF,
+    DATA_DIR,
+    append_result,
+    generated_customers,
+    machine_info,
+    machine_line,
+    peak_rss_mib,
+    process_peak_rss_mib,
+    shown,
+    spark_state_dir,
+    timed,
+)
+
+from customer_segmentation.segmentation import RFM_FEATURES
+
 SILHOUETTE_SAMPLE = 20_000
-FEATURES = ("log_recency_days", "log_frequency", "log_monetary", "log_avg_order_value")
 RAW_COLUMNS = ("customer_id", "total_orders", "total_spend", "last_order_date")
-
-
-# --------------------------------------------------------------------------- machine + data
-
-
-def machine_info() -> dict[str, Any]:
-    """nproc, memory, CPU model, load and library versions of this machine, with the UTC date."""
-    import numpy
-    import pandas
-    import pyspark
-    import sklearn
-
-    cpu_model = "unknown"
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith("model name"):
-                cpu_model = line.split(":", 1)[1].strip()
-                break
-    mem_total_gib = None
-    meminfo = Path("/proc/meminfo")
-    if meminfo.exists():
-        for line in meminfo.read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                mem_total_gib = round(int(line.split()[1]) / 1024 / 1024, 1)
-    return {
-        "date_utc": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "nproc": os.cpu_count(),
-        "mem_total_gib": mem_total_gib,
-        "cpu_model": cpu_model,
-        "loadavg": list(os.getloadavg()),
-        "python": platform.python_version(),
-        "pyspark": pyspark.__version__,
-        "sklearn": sklearn.__version__,
-        "numpy": numpy.__version__,
-        "pandas": pandas.__version__,
-    }
-
-
-def machine_line(info: dict[str, Any]) -> str:
-    """One-line summary of machine_info()."""
-    return (
-        f"machine: nproc={info['nproc']} mem={info['mem_total_gib']}GiB "
-        f"cpu='{info['cpu_model']}' load1/5/15={'/'.join(f'{x:.2f}' for x in info['loadavg'])} "
-        f"python={info['python']} pyspark={info['pyspark']} sklearn={info['sklearn']} "
-        f"numpy={info['numpy']} pandas={info['pandas']} date={info['date_utc']}"
-    )
-
-
-def dataset_paths(rows: int) -> tuple[Path, Path, Path]:
-    """customers CSV, labels CSV and the arguments sidecar of the clean data set of `rows`."""
-    stem = f"customers_clean_n{rows}_s{DATA_SEED}"
-    return (
-        DATA_DIR / f"{stem}.csv",
-        DATA_DIR / f"{stem}_labels.csv",
-        DATA_DIR / f"{stem}.args.json",
-    )
-
-
-def ensure_dataset(rows: int) -> tuple[Path, Path, float | None]:
-    """Generate the clean data set unless it exists with the same arguments; return paths."""
-    from customer_segmentation.datagen import write_customers
-
-    csv_path, labels_path, args_path = dataset_paths(rows)
-    wanted = {"customers": rows, "seed": DATA_SEED, "as_of": AS_OF.isoformat(), "mess_rate": 0.0}
-    if (
-        csv_path.exists()
-        and labels_path.exists()
-        and args_path.exists()
-        and json.loads(args_path.read_text()) == wanted
-    ):
-        return csv_path, labels_path, None
-    started = time.perf_counter()
-    write_customers(
-        csv_path, customers=rows, seed=DATA_SEED, as_of=AS_OF, labels_path=labels_path, mess_rate=0
-    )
-    seconds = time.perf_counter() - started
-    args_path.write_text(json.dumps(wanted))
-    return csv_path, labels_path, seconds
-
-
-# --------------------------------------------------------------------------- measurements
-
-
-def peak_rss_mib() -> float:
-    """Peak resident set size of this Python process so far (Linux ru_maxrss is in KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def process_peak_rss_mib(pid: int) -> float | None:
-    """Peak RSS (VmHWM) of another live process, e.g. the Spark driver JVM."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        return None
-    return None
-
-
-def timed(function: Callable[[], Any]) -> tuple[Any, float]:
-    """Run function; return its result and the wall seconds it took."""
-    started = time.perf_counter()
-    result = function()
-    return result, time.perf_counter() - started
+PACKAGES = ("pyspark", "scikit-learn", "numpy", "pandas")
 
 
 def squared_euclidean_silhouette(x: Any, labels: Any) -> float:
     """Mean silhouette with squared Euclidean distances, as Spark's ClusteringEvaluator does.
+
+    An independent numpy oracle of the Spark figure (not the project's code).
 
     Uses cluster sums, O(n*k*d): the mean squared distance of x to cluster C is
     |x|^2 + mean_C(|y|^2) - 2 x.mean_C(y) (the point itself included, as in Spark);
@@ -185,7 +93,10 @@ def squared_euclidean_silhouette(x: Any, labels: Any) -> float:
 
 
 def load_pandas(csv_path: Path, labels_path: Path) -> tuple[Any, Any, Any]:
-    """Return (customer ids, the n x 4 feature matrix, planted labels aligned to the ids)."""
+    """Return (customer ids, the n x 4 feature matrix, planted labels aligned to the ids).
+
+    The scikit-learn side's features: an independent re-implementation (an oracle).
+    """
     import numpy as np
     import pandas as pd
 
@@ -203,7 +114,10 @@ def load_pandas(csv_path: Path, labels_path: Path) -> tuple[Any, Any, Any]:
 
 
 def run_sklearn(ids: Any, x: Any, args: argparse.Namespace, out_path: Path) -> dict[str, Any]:
-    """StandardScaler + KMeans sweep + silhouette choice + final fit + CSV write, timed."""
+    """StandardScaler + KMeans sweep + silhouette choice + final fit + CSV write, timed.
+
+    The baseline: a deliberately independent re-implementation of the pipeline (an oracle).
+    """
     import numpy as np
     import pandas as pd
     from sklearn.cluster import KMeans
@@ -215,16 +129,13 @@ def run_sklearn(ids: Any, x: Any, args: argparse.Namespace, out_path: Path) -> d
     timings: dict[str, float] = {}
     sweep: list[dict[str, Any]] = []
     started = time.perf_counter()
-    scaled = StandardScaler().fit_transform(x)
-    timings["scale"] = time.perf_counter() - started
+    scaled, timings["scale"] = timed(lambda: StandardScaler().fit_transform(x))
     for k in range(args.k_min, args.k_max + 1):
-        fit_started = time.perf_counter()
         model = KMeans(n_clusters=k, random_state=42, n_init=1, max_iter=args.max_iter)
-        labels = model.fit_predict(scaled)
-        fit_seconds = time.perf_counter() - fit_started
-        sil_started = time.perf_counter()
-        score = silhouette_score(scaled, labels, sample_size=sample_size, random_state=0)
-        sil_seconds = time.perf_counter() - sil_started
+        labels, fit_seconds = timed(partial(model.fit_predict, scaled))
+        score, sil_seconds = timed(
+            partial(silhouette_score, scaled, labels, sample_size=sample_size, random_state=0)
+        )
         sweep.append(
             {
                 "k": k,
@@ -238,16 +149,14 @@ def run_sklearn(ids: Any, x: Any, args: argparse.Namespace, out_path: Path) -> d
     best = max(item["silhouette"] for item in sweep)
     chosen = min(item["k"] for item in sweep if item["silhouette"] >= best - 1e-9)
     timings["select_k"] = time.perf_counter() - started - timings["scale"]
-    final_started = time.perf_counter()
     final = KMeans(n_clusters=chosen, random_state=42, n_init=1, max_iter=args.max_iter)
-    labels = final.fit_predict(scaled)
-    distance = np.sqrt(((scaled - final.cluster_centers_[labels]) ** 2).sum(axis=1))
-    timings["final_fit"] = time.perf_counter() - final_started
-    write_started = time.perf_counter()
-    pd.DataFrame({"customer_id": ids, "cluster": labels, "distance_to_centroid": distance}).to_csv(
-        out_path, index=False
+    labels, timings["final_fit"] = timed(partial(final.fit_predict, scaled))
+    distance, seconds = timed(
+        lambda: np.sqrt(((scaled - final.cluster_centers_[labels]) ** 2).sum(axis=1))
     )
-    timings["write"] = time.perf_counter() - write_started
+    timings["final_fit"] += seconds
+    frame = pd.DataFrame({"customer_id": ids, "cluster": labels, "distance_to_centroid": distance})
+    _, timings["write"] = timed(partial(frame.to_csv, out_path, index=False))
     total = time.perf_counter() - started
     return {
         "seconds": total,
@@ -276,29 +185,22 @@ def _threadpool_summary() -> str:
 
 
 def start_spark(state_dir: Path, shuffle_partitions: int | None) -> Any:
-    """A Hive-enabled local SparkSession with the dbt `local` target's settings."""
-    sys.path.insert(0, str(PROJECT_DIR / "tests" / "python"))
-    from pyspark.sql import SparkSession
+    """The dbt `local` target's SparkSession, keeping every job's record so jobs can be counted."""
+    from customer_segmentation.dbtchain.local_session import local_session
 
-    from conftest import local_spark_conf
-
-    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    conf = local_spark_conf(state_dir)
+    overrides = {"spark.ui.retainedJobs": "100000", "spark.ui.retainedStages": "100000"}
     if shuffle_partitions is not None:
-        conf["spark.sql.shuffle.partitions"] = str(shuffle_partitions)
-    # Keep every job's record so the bench can count them (no effect on execution).
-    conf["spark.ui.retainedJobs"] = "100000"
-    conf["spark.ui.retainedStages"] = "100000"
-    builder = SparkSession.builder.enableHiveSupport()
-    for key, value in conf.items():
-        builder = builder.config(key, value)
-    session = builder.getOrCreate()
+        overrides["spark.sql.shuffle.partitions"] = str(shuffle_partitions)
+    session = local_session(state_dir, **overrides)
     session.sparkContext.setLogLevel("ERROR")
     return session
 
 
 def load_spark(spark: Any, csv_path: Path) -> Any:
-    """Read the CSV with an all-string schema, cast, compute the 4 log features; cache + count."""
+    """Read the CSV with an all-string schema, cast, compute the 4 log features; cache + count.
+
+    A stand-in for customer_features' RFM columns on clean data (see the module docstring).
+    """
     from pyspark.sql import functions as F
     from pyspark.sql.types import StringType, StructField, StructType
 
@@ -342,47 +244,35 @@ class SparkInstrument:
         import customer_segmentation.segmentation.kmeans as kmeans_module
         import customer_segmentation.segmentation.segments as segments_module
 
-        # Unwrap a previous instrument's patch (a warm-up run installs one first).
-        original_fit = getattr(kmeans_module.fit_kmeans, "__wrapped__", kmeans_module.fit_kmeans)
-        original_silhouette = getattr(
-            kmeans_module.silhouette, "__wrapped__", kmeans_module.silhouette
+        def measured(step: str, function: Any, k_of: Any, facts: Any) -> Any:
+            original = getattr(function, "__wrapped__", function)  # a warm-up run patched it
+
+            def wrapper(*args: Any, **kwargs: Any) -> Any:
+                before, started = len(self.jobs()), time.perf_counter()
+                value = original(*args, **kwargs)
+                seconds, jobs = time.perf_counter() - started, len(self.jobs()) - before
+                k = k_of(*args, **kwargs)
+                call = {"step": step, "k": k, "seconds": seconds, "jobs": jobs}
+                self.calls.append({**call, **facts(value)})
+                return value
+
+            wrapper.__wrapped__ = original  # type: ignore[attr-defined]
+            return wrapper
+
+        fit = measured(
+            "fit",
+            kmeans_module.fit_kmeans,
+            lambda prepared, k, config: k,
+            lambda model: {"n_iter": int(model.summary.numIter)},
         )
-        instrument = self
-
-        def fit_kmeans(prepared: Any, k: int, config: Any) -> Any:
-            before = len(instrument.jobs())
-            started = time.perf_counter()
-            model = original_fit(prepared, k, config)
-            instrument.calls.append(
-                {
-                    "step": "fit",
-                    "k": k,
-                    "seconds": time.perf_counter() - started,
-                    "jobs": len(instrument.jobs()) - before,
-                    "n_iter": int(model.summary.numIter),
-                }
-            )
-            return model
-
-        def silhouette(model: Any, prepared: Any) -> float:
-            before = len(instrument.jobs())
-            started = time.perf_counter()
-            score = original_silhouette(model, prepared)
-            instrument.calls.append(
-                {
-                    "step": "silhouette",
-                    "k": len(model.clusterCenters()),
-                    "seconds": time.perf_counter() - started,
-                    "jobs": len(instrument.jobs()) - before,
-                }
-            )
-            return score
-
-        fit_kmeans.__wrapped__ = original_fit  # type: ignore[attr-defined]
-        silhouette.__wrapped__ = original_silhouette  # type: ignore[attr-defined]
-        kmeans_module.fit_kmeans = fit_kmeans
+        silhouette = measured(
+            "silhouette",
+            kmeans_module.silhouette,
+            lambda model, prepared: len(model.clusterCenters()),
+            lambda score: {},
+        )
+        kmeans_module.fit_kmeans = segments_module.fit_kmeans = fit
         kmeans_module.silhouette = silhouette
-        segments_module.fit_kmeans = fit_kmeans
 
 
 def run_spark(spark: Any, features: Any, args: argparse.Namespace, out_path: Path) -> dict:
@@ -470,12 +360,13 @@ def run_one_size(rows: int, args: argparse.Namespace) -> dict[str, Any]:
     """Everything for one size, in this process (the parent runs this in a child)."""
     from sklearn.metrics import adjusted_rand_score, silhouette_score
 
-    result: dict[str, Any] = {"rows_requested": rows, "machine": machine_info()}
+    result: dict[str, Any] = {"rows_requested": rows, "machine": machine_info(*PACKAGES)}
     result["args"] = {
         key: value for key, value in vars(args).items() if key not in ("one_size", "sizes")
     }
-    csv_path, labels_path, gen_seconds = ensure_dataset(rows)
-    result["data"] = {"csv": str(csv_path), "generated_seconds": gen_seconds}
+    csv_path, labels_path, gen_seconds = generated_customers(rows, mess_rate=0, with_labels=True)
+    assert labels_path is not None
+    result["data"] = {"csv": shown(csv_path), "generated_seconds": gen_seconds}
     out_dir = DATA_DIR / "out"
     out_dir.mkdir(parents=True, exist_ok=True)
 
@@ -488,10 +379,7 @@ def run_one_size(rows: int, args: argparse.Namespace) -> dict[str, Any]:
     result["rss_mib_after_pandas_load"] = peak_rss_mib()
 
     if not args.skip_spark:
-        state_dir = Path(
-            tempfile.mkdtemp(prefix=f"seg_n{rows}_", dir=DATA_DIR / "spark_state")
-        ).resolve()
-        os.environ["SPARK_STATE_DIR"] = str(state_dir)
+        state_dir = spark_state_dir(f"seg_n{rows}_")
         spark, start_seconds = timed(lambda: start_spark(state_dir, args.shuffle_partitions))
         conf = spark.sparkContext.getConf()
         result["spark_conf"] = {
@@ -500,16 +388,17 @@ def run_one_size(rows: int, args: argparse.Namespace) -> dict[str, Any]:
             "default_parallelism": spark.sparkContext.defaultParallelism,
             "shuffle_partitions": spark.conf.get("spark.sql.shuffle.partitions"),
             "adaptive": spark.conf.get("spark.sql.adaptive.enabled"),
-            "state_dir": str(state_dir),
+            "state_dir": shown(state_dir),
         }
         result["load"]["spark_session_start_seconds"] = start_seconds
         features, spark_load = timed(lambda: load_spark(spark, csv_path))
         result["load"]["spark_seconds"] = spark_load
         result["load"]["spark_input_partitions"] = features.rdd.getNumPartitions()
-        spark_means = features.groupBy().mean(*FEATURES).first()
+        spark_means = features.groupBy().mean(*RFM_FEATURES).first()
         result["feature_mean_max_abs_diff_spark_vs_pandas"] = float(
             max(
-                abs(spark_means[f"avg({name})"] - x[:, i].mean()) for i, name in enumerate(FEATURES)
+                abs(spark_means[f"avg({name})"] - x[:, i].mean())
+                for i, name in enumerate(RFM_FEATURES)
             )
         )
         if args.spark_warmup:
@@ -535,12 +424,10 @@ def run_one_size(rows: int, args: argparse.Namespace) -> dict[str, Any]:
         sk["ari_vs_planted"] = float(adjusted_rand_score(planted, sk["labels"]))
         # Like-for-like silhouettes (not timed): Spark's squared-Euclidean definition over
         # all rows for sklearn's clustering, and sklearn's metric for Spark's clustering.
-        sk["silhouette_sq_euclidean_all_rows"] = squared_euclidean_silhouette(
-            sk["scaled"], sk["labels"]
-        )
+        sk["silhouette_sq_euclidean"] = squared_euclidean_silhouette(sk["scaled"], sk["labels"])
         if "spark" in result:
             spark_result = result["spark"]
-            spark_result["silhouette_sq_euclidean_numpy_check"] = squared_euclidean_silhouette(
+            spark_result["silhouette_sq_euclidean"] = squared_euclidean_silhouette(
                 sk["scaled"], labels
             )
             spark_result["silhouette_sklearn_metric"] = float(
@@ -592,35 +479,25 @@ def report(result: dict[str, Any]) -> str:
             f"feature check: max |mean(Spark) - mean(pandas)| = "
             f"{result['feature_mean_max_abs_diff_spark_vs_pandas']:.2e}"
         )
-    header = f"{'':28}{'Spark':>16}{'scikit-learn':>16}"
-    lines.append(header)
-
-    def row(label: str, spark_value: str, sk_value: str) -> None:
-        lines.append(f"{label:28}{spark_value:>16}{sk_value:>16}")
+    lines.append(f"{'':28}{'Spark':>16}{'scikit-learn':>16}")
 
     def get(side: dict | None, key: str, fmt: str) -> str:
-        if not side or side.get(key) is None:
-            return "-"
-        return format(side[key], fmt)
+        return "-" if not side or side.get(key) is None else format(side[key], fmt)
 
-    row("chosen k", get(spark, "chosen_k", "d"), get(sk, "chosen_k", "d"))
-    row("silhouette (own metric)", get(spark, "silhouette", ".4f"), get(sk, "silhouette", ".4f"))
-    row(
-        "silhouette sq-eucl, all rows",
-        get(spark, "silhouette_sq_euclidean_numpy_check", ".4f"),
-        get(sk, "silhouette_sq_euclidean_all_rows", ".4f"),
-    )
-    row(
-        "silhouette sklearn metric",
-        get(spark, "silhouette_sklearn_metric", ".4f"),
-        get(sk, "silhouette", ".4f"),
-    )
-    row(
-        "ARI vs planted labels",
-        get(spark, "ari_vs_planted", ".4f"),
-        get(sk, "ari_vs_planted", ".4f"),
-    )
-    row("wall seconds (pipeline)", get(spark, "seconds", ".2f"), get(sk, "seconds", ".2f"))
+    for label, spark_key, sk_key, fmt in [
+        ("chosen k", "chosen_k", "chosen_k", "d"),
+        ("silhouette (own metric)", "silhouette", "silhouette", ".4f"),
+        (
+            "silhouette sq-eucl, all rows",
+            "silhouette_sq_euclidean",
+            "silhouette_sq_euclidean",
+            ".4f",
+        ),
+        ("silhouette sklearn metric", "silhouette_sklearn_metric", "silhouette", ".4f"),
+        ("ARI vs planted labels", "ari_vs_planted", "ari_vs_planted", ".4f"),
+        ("wall seconds (pipeline)", "seconds", "seconds", ".2f"),
+    ]:
+        lines.append(f"{label:28}{get(spark, spark_key, fmt):>16}{get(sk, sk_key, fmt):>16}")
     if spark and sk:
         lines.append(
             f"ratio Spark / scikit-learn wall time: {spark['seconds'] / sk['seconds']:.1f}x"
@@ -723,12 +600,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run every size in its own child process; print and append the results."""
     args = build_parser().parse_args(argv)
-    (DATA_DIR / "spark_state").mkdir(parents=True, exist_ok=True)
     if args.one_size is not None:
         result = run_one_size(args.one_size, args)
         print("RESULT_JSON " + json.dumps(result, default=str), flush=True)
         return 0
-    print(machine_line(machine_info()), flush=True)
+    print(machine_line(machine_info(*PACKAGES)), flush=True)
     status = 0
     for rows in args.sizes:
         child_argv = [sys.executable, __file__, "--one-size", str(rows)]
@@ -747,10 +623,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         result["child_wall_seconds"] = wall
         print(f"\n=== N = {rows:,} (child process wall {wall:.1f}s) ===", flush=True)
         print(report(result), flush=True)
-        RESULTS_FILE.parent.mkdir(parents=True, exist_ok=True)
-        with RESULTS_FILE.open("a") as handle:
-            handle.write(json.dumps(result, default=str) + "\n")
-    print(f"\nresults appended to {RESULTS_FILE.relative_to(PROJECT_DIR)}")
+        results_file = append_result("segmentation_vs_sklearn", result)
+        print(f"\nresults appended to {results_file}")
     return status
 
 

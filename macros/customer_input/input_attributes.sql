@@ -1,14 +1,13 @@
 {% macro input_attributes(mapping) %}
     {#- map<string, string> of every non-canonical input column by its mapped name (trimmed
         text, blank = null); an empty map when there is none. -#}
-    {%- if mapping.attributes -%}
-        map(
-            {%- for column in mapping.attributes %}
-                '{{ column.name }}', {{ input_text(mapping.source_of, column.name) }}
-                {{- "," if not loop.last }}
-            {%- endfor %}
-        )
-    {%- else -%}
-        cast(map() as map<string, string>)
+    {%- set pairs = [] -%}
+    {%- for column in mapping.attributes -%}
+        {%- set value = input_text(mapping.source_of, column.name) -%}
+        {%- do pairs.append("'" ~ column.name ~ "', " ~ value) -%}
+    {%- endfor -%}
+    {%- if not pairs -%}
+        {{ return("cast(map() as map<string, string>)") }}
     {%- endif -%}
+    {{ return("map(" ~ pairs | join(", ") ~ ")") }}
 {% endmacro %}

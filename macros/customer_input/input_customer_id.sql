@@ -3,22 +3,13 @@
         surrogate `cust_` + 16 hex digits of the SHA-256 of the JSON array of the
         `key_columns` values (trimmed, blank = null), so identical rows share an id. -#}
     {%- if 'customer_id' in mapping.source_of -%}
-        {{ input_text(mapping.source_of, 'customer_id') }}
-    {%- else -%}
-        concat(
-            'cust_',
-            substr(
-                sha2(
-                    to_json(array(
-                        {%- for name in mapping.key_columns %}
-                            {{ input_text(mapping.source_of, name) }}{{ "," if not loop.last }}
-                        {%- endfor %}
-                    )),
-                    256
-                ),
-                1,
-                16
-            )
-        )
+        {{ return(input_text(mapping.source_of, 'customer_id')) }}
     {%- endif -%}
+    {%- set values = [] -%}
+    {%- for name in mapping.key_columns -%}
+        {%- do values.append(input_text(mapping.source_of, name)) -%}
+    {%- endfor -%}
+    {{ return(
+        "concat('cust_', substr(sha2(to_json(array(" ~ values | join(", ") ~ ")), 256), 1, 16))"
+    ) }}
 {% endmacro %}

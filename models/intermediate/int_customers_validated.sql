@@ -29,7 +29,47 @@ ranked as (
 final as (
 
     select
-        ranked.*,
+        -- ids
+        ranked.customer_row_id,
+        ranked.raw_row_hash,
+        ranked.customer_id,
+        ranked.is_customer_id_surrogate,
+        ranked.source_file,
+        ranked.source_row_number,
+
+        -- text
+        ranked.full_name,
+        ranked.first_name,
+        ranked.last_name,
+        ranked.email,
+        ranked.gender,
+        ranked.country_code,
+        ranked.city,
+        ranked.preferred_channel,
+
+        -- numerics
+        ranked.annual_income_amount,
+        ranked.spending_score,
+        ranked.order_count,
+        ranked.item_count,
+        ranked.total_spend_amount,
+        ranked.age,
+        ranked.attributes,
+
+        -- booleans
+        ranked.is_marketing_opt_in,
+        ranked.has_purchase_history_input,
+
+        -- dates
+        ranked.birth_date,
+        ranked.signup_date,
+        ranked.last_order_date,
+        ranked.as_of_date,
+
+        -- what was repaired, why the row cannot be used, and its fate
+        ranked.repairs,
+        ranked.quarantine_reason,
+        ranked.duplicate_rank,
         size(ranked.repairs) as repair_count,
         case
             when ranked.customer_id is null then ranked.customer_row_id

@@ -55,8 +55,9 @@ renamed as (
         try_cast({{ input_text(source_of, 'signup_date') }} as date) as signup_date,
         try_cast({{ input_text(source_of, 'last_order_date') }} as date) as last_order_date,
 
-        -- every other input column, by its mapped name (trimmed text, blank = null)
-        {{ input_attributes(mapping) }} as attributes,
+        -- every other input column, by its mapped name (trimmed text, blank = null);
+        -- sqlfluff's sparksql grammar does not know the map() constructor
+        {{ input_attributes(mapping) }} as attributes,  -- noqa: RF04
 
         -- what the input carries: without purchase history it is a demographic file
         {{ purchase_history_columns() | select('in', source_of) | list | length > 0 }}

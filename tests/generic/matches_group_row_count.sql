@@ -1,4 +1,6 @@
-{% test matches_group_row_count(model, column_name, group_by, compare_model, compare_group_by=none) %}
+{% test matches_group_row_count(
+    model, column_name, group_by, compare_model, compare_group_by=none
+) %}
     {#- Fails for every group of `model` whose `column_name` differs from the number of rows
         `compare_model` has for that group (`compare_group_by`, default `group_by`); a group
         missing from `compare_model` counts 0. -#}

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from dbt.cli.main import dbtRunner
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
-PROJECT_PARTS = ("dbt_project.yml", "models", "macros", "seeds", "tests", "profiles")
+from customer_segmentation.dbtchain.workspace import PROJECT_DIR, copy_project
+
+__all__ = ["PROJECT_DIR", "DbtFailed", "DbtProject"]
 
 
 class DbtFailed(AssertionError):
@@ -27,15 +27,7 @@ class DbtProject:
     @classmethod
     def copy(cls, destination: Path, schema: str, customers_csv: Path | None = None) -> DbtProject:
         """Copy the project (without target/ or logs/); optionally replace the customers seed."""
-        for part in PROJECT_PARTS:
-            source = PROJECT_DIR / part
-            if source.is_dir():
-                shutil.copytree(source, destination / part, ignore=shutil.ignore_patterns("*.pyc"))
-            else:
-                shutil.copy2(source, destination / part)
-        if customers_csv is not None:
-            shutil.copy2(customers_csv, destination / "seeds" / "customers.csv")
-        return cls(destination, schema)
+        return cls(copy_project(destination, customers_csv), schema)
 
     def run(self, *args: str) -> list:
         """Invoke dbt with this project's folders and schema; raise DbtFailed on failure."""

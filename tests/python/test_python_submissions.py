@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from dbt_common.exceptions import DbtRuntimeError
 
@@ -24,18 +26,30 @@ def _credentials(method: str, **extra) -> SparkossCredentials:
 
 
 def test_session_helper_refuses_a_thrift_target_and_names_the_fix():
-    with pytest.raises(DbtRuntimeError, match=r"method: session.*connect_url"):
+    expected = (
+        "submission_method 'session' needs a target with `method: session`, but this target "
+        "uses `method: thrift`. Set `connect_url: sc://<host>:15002` on the target"
+    )
+    with pytest.raises(DbtRuntimeError, match=re.escape(expected)):
         SessionPythonJobHelper(_model(file_format="parquet"), _credentials("thrift"))
 
 
 def test_connect_helper_needs_a_connect_url():
-    with pytest.raises(DbtRuntimeError, match="connect_url: sc://"):
+    expected = "submission_method 'spark_connect' needs `connect_url: sc://<host>:15002` on the"
+    with pytest.raises(DbtRuntimeError, match=re.escape(expected)):
         SparkConnectPythonJobHelper(_model(file_format="parquet"), _credentials("thrift"))
 
 
-@pytest.mark.parametrize("file_format", [None, "delta", "iceberg"])
-def test_formats_needing_jars_fail_before_running(file_format):
-    with pytest.raises(DbtRuntimeError, match="file_format: parquet"):
+@pytest.mark.parametrize(
+    ("file_format", "shown_as"),
+    [(None, "unset (dbt-spark then writes delta)"), ("delta", "delta"), ("iceberg", "iceberg")],
+)
+def test_formats_needing_jars_fail_before_running(file_format, shown_as):
+    expected = (
+        f"Python model analytics.customer_segments: file_format is {shown_as}, which "
+        "open-source Spark cannot write without extra jars. Set `file_format: parquet`"
+    )
+    with pytest.raises(DbtRuntimeError, match=re.escape(expected)):
         SessionPythonJobHelper(_model(file_format=file_format), _credentials("session"))
 
 
@@ -53,7 +67,9 @@ def test_session_helper_runs_the_compiled_model_in_the_shared_session(spark):
 def test_a_failing_model_reports_its_name_and_traceback(spark):
     helper = SessionPythonJobHelper(_model(file_format="parquet"), _credentials("session"))
     with pytest.raises(
-        DbtRuntimeError, match=r"(?s)analytics\.customer_segments.*ZeroDivisionError"
+        DbtRuntimeError,
+        match=r"(?s)Python model analytics\.customer_segments failed \(session\):\n\s*"
+        r"Traceback \(most recent call last\):.*\n\s*ZeroDivisionError: division by zero",
     ):
         helper.submit("def model(dbt, session):\n    return 1 / 0\nmodel(None, spark)\n")
 

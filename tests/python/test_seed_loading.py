@@ -1,16 +1,29 @@
-"""The embedded target's bulk seed loader gives the same tables as dbt-spark's stock loader."""
+"""The embedded target's bulk seed loader gives the same tables as dbt-spark's stock loader.
+
+Known upstream bug, worked around here and tracked by a strict xfail: dbt-spark's session
+connection inserts every blank seed value as the text 'None'
+(https://github.com/dbt-labs/dbt-adapters/issues/487, formerly dbt-labs/dbt-spark#901).
+"""
 
 from __future__ import annotations
 
+import csv
 from datetime import date
 
 import pytest
 from pyspark.sql import functions as F
 
 from customer_segmentation.datagen import write_customers
-from dbt_harness import DbtProject
+from dbt_harness import PROJECT_DIR, DbtProject
 
 pytestmark = [pytest.mark.dbt, pytest.mark.slow]
+
+# Every seed of the project (customers replaced by a generated file), plus a small one with a
+# value of every seed type.
+SEEDS = [
+    *sorted({path.stem for path in (PROJECT_DIR / "seeds").glob("*.csv")} | {"customers"}),
+    "typed_values",
+]
 
 TYPED_CSV = '''\
 id,amount,ratio,day,flag,label,moment
@@ -47,8 +60,29 @@ def loaded(spark, tmp_path_factory) -> tuple[DbtProject, DbtProject]:
     return projects[0], projects[1]
 
 
+def csv_rows(project: DbtProject, seed: str) -> tuple[list[str], list[list[str]]]:
+    """A seed file's header and rows, read with Python's csv module."""
+    with (project.root / "seeds" / f"{seed}.csv").open(encoding="utf-8", newline="") as handle:
+        header, *rows = list(csv.reader(handle))
+    return header, rows
+
+
+def null_marker_counts(header: list[str], rows: list[list[str]]) -> dict[str, int]:
+    """Per column, the fields dbt loads as null into a text column: blank or 'null' (any case)."""
+    return {
+        name: sum(row[index].strip().lower() in ("", "null") for row in rows)
+        for index, name in enumerate(header)
+    }
+
+
+def null_counts(frame) -> dict[str, int]:
+    """How many nulls each column of a table has."""
+    row = frame.select(*(F.count_if(F.col(name).isNull()).alias(name) for name in frame.columns))
+    return row.first().asDict()
+
+
 def _stock_nulls_repaired(frame):
-    """Undo dbt-spark's session-mode binding bug: a null seed value is inserted as 'None'."""
+    """Undo dbt-spark's session-mode binding bug (module docstring): 'None' text back to null."""
     return frame.select(
         *(
             F.when(F.col(name) == "None", None).otherwise(F.col(name)).alias(name)
@@ -59,23 +93,36 @@ def _stock_nulls_repaired(frame):
     )
 
 
-@pytest.mark.parametrize("seed", ["customers", "country_aliases", "typed_values"])
+@pytest.mark.parametrize("seed", SEEDS)
 def test_bulk_and_stock_loaders_give_identical_tables(spark, loaded, seed):
-    """Same schema (names, types), same rows, same nulls."""
+    """Same schema (names, types), one row per CSV row, same rows, same nulls."""
     bulk, stock = (project.table(spark, seed, "raw") for project in loaded)
     stock = _stock_nulls_repaired(stock)
+    header, rows = csv_rows(loaded[0], seed)
+    assert bulk.columns == header
     assert bulk.schema.simpleString() == stock.schema.simpleString()
-    assert bulk.count() == stock.count() > 0
+    assert bulk.count() == stock.count() == len(rows)
     assert bulk.exceptAll(stock).collect() == []
     assert stock.exceptAll(bulk).collect() == []
 
 
-def test_stock_session_loader_turns_nulls_into_text(spark, loaded):
-    """Why the bulk path is also the correct one on the embedded target (dbt-spark 1.11)."""
-    bulk, stock = (project.table(spark, "customers", "raw") for project in loaded)
-    blank_gender = bulk.where("gender is null").count()
-    assert blank_gender > 0
-    assert stock.where("gender = 'None'").count() == blank_gender
+def test_bulk_loader_keeps_every_blank_value_null(spark, loaded):
+    """Each blank field of the customers file is null in the bulk-loaded table, and only those."""
+    bulk = loaded[0].table(spark, "customers", "raw")
+    header, rows = csv_rows(loaded[0], "customers")
+    assert null_counts(bulk) == null_marker_counts(header, rows)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="dbt-spark 1.11 session mode stores blank seed values as the text 'None' "
+    "(_fix_binding formats '{value}'); upstream dbt-labs/dbt-adapters#487",
+)
+def test_stock_session_loader_keeps_every_blank_value_null(spark, loaded):
+    """The correct behaviour, which dbt-spark's stock session loader lacks (module docstring)."""
+    stock = loaded[1].table(spark, "customers", "raw")
+    header, rows = csv_rows(loaded[1], "customers")
+    assert null_counts(stock) == null_marker_counts(header, rows)
 
 
 def test_null_markers_and_types_follow_dbt(spark, loaded):

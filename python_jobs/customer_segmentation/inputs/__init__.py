@@ -11,7 +11,6 @@ from customer_segmentation.inputs.encoding import (
     InputEncodingError,
     SparkCsvCharset,
     check_encoding,
-    java_charset,
     spark_csv_charset,
 )
 from customer_segmentation.inputs.line_endings import MixedLineEndingsError, check_line_endings
@@ -38,8 +37,8 @@ __all__ = [
     "SOURCE_FILE_COLUMN",
     "SOURCE_ROW_COLUMN",
     "CustomerInputError",
-    "InputFile",
     "InputEncodingError",
+    "InputFile",
     "MixedLineEndingsError",
     "SparkCsvCharset",
     "check_encoding",
@@ -48,7 +47,6 @@ __all__ = [
     "count_records",
     "input_files_frame",
     "input_files_of",
-    "java_charset",
     "read_customers_file",
     "seed_input_file",
     "spark_csv_charset",

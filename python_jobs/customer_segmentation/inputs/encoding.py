@@ -22,20 +22,10 @@ from dataclasses import dataclass
 
 DEFAULT_SETTING = "customers_input.encoding"
 HINT_ENCODINGS = ("utf-8", "cp1252", "latin-1")
-# Charsets Spark 4 accepts in CSVOptions (unless spark.sql.legacy.javaCharsets is true).
-SPARK_CSV_CHARSETS = frozenset(
-    {"US-ASCII", "ISO-8859-1", "UTF-8", "UTF-16", "UTF-16BE", "UTF-16LE", "UTF-32"}
-)
-
-_SINGLE_BYTE_NAME = re.compile(r"iso8859-\d+|cp125\d")
-_ACCEPTS_ANY_BYTES = frozenset({"iso8859-1"})  # every byte sequence decodes as Latin-1
-_UTF8_NAMES = frozenset({"utf-8", "utf-8-sig"})
-_NON_ASCII_BYTE = re.compile(rb"[\x80-\xff]")
-_NON_ASCII_CHAR = re.compile(r"[^\x00-\x7f]")
-_MAX_SHOWN_BYTES = 8
-
-# Python codec name (codecs.lookup(...).name) -> Java charset name.
-_JAVA_CHARSETS = {
+# Python codec name (codecs.lookup(...).name) -> the charset Spark 4's CSVOptions accepts for
+# it (unless spark.sql.legacy.javaCharsets is true). Any other single-byte ASCII-compatible
+# codec is read as ISO-8859-1 and translated (spark_csv_charset); anything else is refused.
+_SPARK_CSV_CHARSETS = {
     "utf-8": "UTF-8",
     "utf-8-sig": "UTF-8",
     "ascii": "US-ASCII",
@@ -44,28 +34,15 @@ _JAVA_CHARSETS = {
     "utf-16-le": "UTF-16LE",
     "utf-16-be": "UTF-16BE",
     "utf-32": "UTF-32",
-    "utf-32-le": "UTF-32LE",
-    "utf-32-be": "UTF-32BE",
-    **{f"cp125{digit}": f"windows-125{digit}" for digit in range(9)},
-    **{f"iso8859-{part}": f"ISO-8859-{part}" for part in (2, 3, 4, 5, 6, 7, 8, 9, 13, 15, 16)},
-    "cp437": "IBM437",
-    "cp850": "IBM850",
-    "cp852": "IBM852",
-    "cp866": "IBM866",
-    "mac-roman": "x-MacRoman",
-    "koi8-r": "KOI8-R",
-    "koi8-u": "KOI8-U",
-    "shift_jis": "Shift_JIS",
-    "cp932": "windows-31j",
-    "euc_jp": "EUC-JP",
-    "iso2022_jp": "ISO-2022-JP",
-    "gbk": "GBK",
-    "gb2312": "GB2312",
-    "gb18030": "GB18030",
-    "big5": "Big5",
-    "euc_kr": "EUC-KR",
-    "cp949": "x-windows-949",
 }
+SPARK_CSV_CHARSETS = frozenset(_SPARK_CSV_CHARSETS.values())
+
+_SINGLE_BYTE_NAME = re.compile(r"iso8859-\d+|cp125\d")
+_ACCEPTS_ANY_BYTES = frozenset({"iso8859-1"})  # every byte sequence decodes as Latin-1
+_UTF8_NAMES = frozenset({"utf-8", "utf-8-sig"})
+_NON_ASCII_BYTE = re.compile(rb"[\x80-\xff]")
+_NON_ASCII_CHAR = re.compile(r"[^\x00-\x7f]")
+_MAX_SHOWN_BYTES = 8
 
 
 class InputEncodingError(ValueError):
@@ -103,18 +80,6 @@ def codec_name(encoding: str, setting: str = DEFAULT_SETTING) -> str:
     return info.name
 
 
-def java_charset(encoding: str, setting: str = DEFAULT_SETTING) -> str:
-    """The Java charset name of a Python encoding name (cp1252 -> 'windows-1252'), or raise."""
-    name = codec_name(encoding, setting)
-    try:
-        return _JAVA_CHARSETS[name]
-    except KeyError:
-        raise InputEncodingError(
-            f"encoding {encoding!r} in `{setting}` has no known Java charset name for Spark's "
-            f"CSV reader; use one of {sorted(_JAVA_CHARSETS)} or re-encode the file as UTF-8"
-        ) from None
-
-
 def _charmap_table(name: str) -> str | None:
     """The 256-character decoding table of a charmap codec that keeps ASCII, else None."""
     decode = codecs.lookup(name).decode
@@ -135,10 +100,10 @@ def spark_csv_charset(encoding: str, setting: str = DEFAULT_SETTING) -> SparkCsv
     encoding (cp1252, iso-8859-15, cp437, ...) is read as ISO-8859-1 and translated back.
     Undefined bytes of the encoding have no translation: `check_encoding` rejects them first.
     """
-    charset = java_charset(encoding, setting)
-    if charset in SPARK_CSV_CHARSETS:
-        return SparkCsvCharset(charset)
-    table = _charmap_table(codec_name(encoding, setting))
+    name = codec_name(encoding, setting)
+    if name in _SPARK_CSV_CHARSETS:
+        return SparkCsvCharset(_SPARK_CSV_CHARSETS[name])
+    table = _charmap_table(name)
     if table is None:
         raise InputEncodingError(
             f"Spark's CSV reader cannot read {encoding!r} (`{setting}`): Spark 4 reads CSV "

@@ -1,0 +1,132 @@
+"""What the benchmarks share: folders, the machine line, timers, memory, generated data, results.
+
+Benchmarks import the project (customer_segmentation.*) and this module, never the test suite.
+Everything they write goes under bench/data/ (git-ignored).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import tempfile
+import time
+from collections.abc import Callable
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any, TypeVar
+
+BENCH_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BENCH_DIR.parent
+DATA_DIR = BENCH_DIR / "data"
+AS_OF = dt.date(2026, 6, 30)  # the generator's default "today"; recency is measured from it
+DATA_SEED = 42
+T = TypeVar("T")
+
+
+def _proc_value(path: str, key: str) -> str | None:
+    """The value of the first `key: value` line of a /proc file (None where there is none)."""
+    try:
+        lines = Path(path).read_text().splitlines()
+    except OSError:
+        return None
+    return next((line.split(":", 1)[1].strip() for line in lines if line.startswith(key)), None)
+
+
+def machine_info(*packages: str) -> dict[str, Any]:
+    """nproc, memory, CPU model, load, Python and the given distributions' versions, UTC date."""
+    mem_kib = _proc_value("/proc/meminfo", "MemTotal")
+    return {
+        "date_utc": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "nproc": os.cpu_count(),
+        "mem_total_gib": round(int(mem_kib.split()[0]) / 1024**2, 1) if mem_kib else None,
+        "cpu_model": _proc_value("/proc/cpuinfo", "model name") or "unknown",
+        "loadavg": list(os.getloadavg()),
+        "python": platform.python_version(),
+        **{name: version(name) for name in packages},
+    }
+
+
+def machine_line(info: dict[str, Any]) -> str:
+    """machine_info() on one line."""
+    fixed = ("date_utc", "nproc", "mem_total_gib", "cpu_model", "loadavg", "python")
+    versions = " ".join(f"{key}={value}" for key, value in info.items() if key not in fixed)
+    return (
+        f"machine: nproc={info['nproc']} mem={info['mem_total_gib']}GiB cpu='{info['cpu_model']}' "
+        f"load1/5/15={'/'.join(f'{x:.2f}' for x in info['loadavg'])} python={info['python']} "
+        f"{versions} date={info['date_utc']}"
+    )
+
+
+def timed(function: Callable[[], T]) -> tuple[T, float]:
+    """Run function; return its result and the wall seconds it took."""
+    started = time.perf_counter()
+    result = function()
+    return result, time.perf_counter() - started
+
+
+def peak_rss_mib() -> float:
+    """Peak resident set size of this Python process so far (Linux ru_maxrss is in KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def process_peak_rss_mib(pid: int) -> float | None:
+    """Peak RSS (VmHWM) of another live process, e.g. the Spark driver JVM."""
+    value = _proc_value(f"/proc/{pid}/status", "VmHWM")
+    return int(value.split()[0]) / 1024 if value else None
+
+
+def generated_customers(
+    rows: int, mess_rate: float, with_labels: bool = False
+) -> tuple[Path, Path | None, float | None]:
+    """A generated customers CSV (and its labels) under bench/data/, reused while its
+    arguments match; returns (csv, labels or None, generation seconds or None if reused)."""
+    from customer_segmentation.datagen import write_customers
+
+    stem = f"customers_{'clean_' if mess_rate == 0 else ''}n{rows}_s{DATA_SEED}"
+    csv_path, sidecar = DATA_DIR / f"{stem}.csv", DATA_DIR / f"{stem}.args.json"
+    labels_path = DATA_DIR / f"{stem}_labels.csv" if with_labels else None
+    wanted = {"customers": rows, "seed": DATA_SEED, "as_of": AS_OF.isoformat()}
+    wanted.update({"mess_rate": float(mess_rate), "labels": with_labels})
+    outputs = [csv_path, sidecar] + ([labels_path] if labels_path else [])
+    if all(path.exists() for path in outputs) and json.loads(sidecar.read_text()) == wanted:
+        return csv_path, labels_path, None
+    _, seconds = timed(
+        lambda: write_customers(
+            csv_path, rows, DATA_SEED, AS_OF, labels_path=labels_path, mess_rate=mess_rate
+        )
+    )
+    sidecar.write_text(json.dumps(wanted))
+    return csv_path, labels_path, seconds
+
+
+def spark_state_dir(prefix: str) -> Path:
+    """A fresh SPARK_STATE_DIR under bench/data/spark_state/ (a Derby metastore serves one
+    process), exported for the local target, with SPARK_LOCAL_IP defaulted to 127.0.0.1."""
+    parent = DATA_DIR / "spark_state"
+    parent.mkdir(parents=True, exist_ok=True)
+    state_dir = Path(tempfile.mkdtemp(prefix=prefix, dir=parent)).resolve()
+    os.environ["SPARK_STATE_DIR"] = str(state_dir)
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    return state_dir
+
+
+def dbt_time(stamp: str) -> dt.datetime:
+    """A timestamp of dbt's run_results.json (ISO, with or without a trailing Z)."""
+    return dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+
+
+def shown(path: Path | str) -> str:
+    """path relative to the project folder (with .. where needed), for output and results."""
+    return os.path.relpath(Path(path).resolve(), PROJECT_DIR)
+
+
+def append_result(name: str, result: dict[str, Any]) -> str:
+    """Append result as one JSON line to bench/data/results/<name>.jsonl; return that path."""
+    path = DATA_DIR / "results" / f"{name}.jsonl"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as handle:
+        handle.write(json.dumps(result, default=str) + "\n")
+    return shown(path)

@@ -1,0 +1,91 @@
+"""The loader's own record count (inputs.records): what customer_input_reconciliation trusts.
+
+It must agree with Spark's CSV reader on every file the reader handles correctly (quoted
+newlines, blank lines, whitespace-only lines, a repeated header, BOMs, CR-only ends), and it
+is computed without Spark, so the reconciliation can catch a parser that loses rows.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from customer_segmentation.inputs import (
+    check_files,
+    count_records,
+    input_files_frame,
+    input_files_of,
+    read_customers_file,
+    seed_input_file,
+)
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+
+FILES = {
+    "plain.csv": (b"id,name\n1,a\n2,b\n", 2),
+    "no_final_newline.csv": (b"id,name\n1,a\n2,b", 2),
+    "quoted_newline.csv": (b'id,name\n1,"a\nb"\n2,"c\r\nd"\n', 2),
+    "blank_lines.csv": (b"id,name\n1,a\n\n2,b\n\n", 2),
+    "whitespace_line.csv": (b"id,name\n1,a\n   \n2,b\n", 3),
+    "repeated_header.csv": (b"id,name\n1,a\nid,name\n2,b\n", 3),
+    "bom_crlf.csv": (b"\xef\xbb\xbfid,name\r\n1,a\r\n2,b\r\n", 2),
+    "cr_only.csv": (b"id,name\r1,a\r2,b\r", 2),
+    "doubled_quotes.csv": (b'id,name\n1,"say ""hi"""\n2,b\n', 2),
+    "header_only.csv": (b"id,name\n", 0),
+}
+
+
+@pytest.mark.parametrize(("name", "expected"), [(n, c) for n, (_, c) in FILES.items()])
+def test_count_records_counts_data_records_not_lines(name, expected):
+    """Header excluded, blank lines skipped, quoted line breaks inside one record."""
+    assert count_records(FILES[name][0], "utf-8") == expected
+
+
+def test_count_records_decodes_with_the_declared_encoding():
+    """A UTF-16 file is counted in its own code units, not as bytes."""
+    data = "id,name\n1,Zoë\n2,Ángel\n".encode("utf-16")
+    assert count_records(data, "utf-16") == 2
+
+
+@pytest.mark.parametrize("name", [n for n, (_, c) in FILES.items() if c > 0])
+def test_spark_reads_as_many_rows_as_the_loader_counts(spark, tmp_path, name):
+    """On every file Spark reads correctly, the independent count and Spark's rows agree."""
+    path = tmp_path / name
+    path.write_bytes(FILES[name][0])
+    checked = check_files(spark, str(path))
+    assert [file.record_count for file in checked] == [FILES[name][1]]
+    assert read_customers_file(spark, str(path), checked=checked).count() == FILES[name][1]
+
+
+def test_check_files_counts_each_file_of_a_folder(spark, tmp_path):
+    """One InputFile per matched file, with its own count, size and header."""
+    for name in ("plain.csv", "blank_lines.csv", "quoted_newline.csv"):
+        (tmp_path / name).write_bytes(FILES[name][0])
+    checked = check_files(spark, str(tmp_path))
+    assert [(Path(file.source_file).name, file.record_count) for file in checked] == [
+        ("blank_lines.csv", 2),
+        ("plain.csv", 2),
+        ("quoted_newline.csv", 2),
+    ]
+    assert {file.column_names for file in checked} == {("id", "name")}
+    assert sum(file.byte_count for file in checked) == sum(
+        len(FILES[name][0]) for name in ("plain.csv", "blank_lines.csv", "quoted_newline.csv")
+    )
+
+
+def test_input_files_survive_a_round_trip_through_a_dataframe(spark, tmp_path):
+    """customers_file rebuilds the checked files from the customers_input_files table."""
+    (tmp_path / "plain.csv").write_bytes(FILES["plain.csv"][0])
+    checked = check_files(spark, str(tmp_path / "plain.csv"))
+    assert input_files_of(input_files_frame(spark, checked)) == checked
+
+
+def test_seed_count_is_the_shipped_seed_rows_as_python_csv_reads_them():
+    """The seed is counted as dbt parses it: 3,095 rows of 17 columns in the shipped file."""
+    seed = PROJECT_DIR / "seeds" / "customers.csv"
+    counted = seed_input_file(seed)
+    lines = seed.read_bytes().splitlines()
+    assert counted.record_count == len(lines) - 1  # the generator writes no quoted newlines
+    assert counted.byte_count == seed.stat().st_size
+    assert len(counted.column_names) == 17
