@@ -10,8 +10,11 @@ export PYSPARK_PYTHON := $(CURDIR)/$(BIN)/python
 export DBT_SCHEMA ?= segmentation
 # VARS=<file.yml>: build with the dbt vars in that file (README "Bring your own data")
 VARS ?=
+# TARGET=server: build through the Spark server started by `make serve` (README "Targets")
+TARGET ?= local
+export DBT_TARGET := $(TARGET)
 
-.PHONY: build test install seed-data lint pytest docs shell clean
+.PHONY: build test install seed-data lint pytest docs shell serve stop clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +24,8 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## build: install, then dbt build + dbt docs generate on the embedded local Spark (one JVM)
+## build: install, then dbt build + dbt docs generate on the embedded local Spark (one JVM),
+## or with TARGET=server through the running `make serve` server
 build: $(STAMP)
 	@test -f seeds/customers.csv || $(MAKE) seed-data
 	$(BIN)/python -m customer_segmentation.dbtchain build "docs generate" $(if $(VARS),-- --vars "$$(cat $(VARS))")
@@ -48,6 +52,14 @@ docs: $(STAMP)
 ## shell: interactive pyspark on the project's warehouse (one process per metastore)
 shell: $(STAMP)
 	$(BIN)/python -i -c "from customer_segmentation.dbtchain.local_session import local_session; spark = local_session()"
+
+## serve: start the Spark server (HiveServer2 :10000, Connect :15002, .spark-server/); waits for both
+serve: $(STAMP)
+	$(BIN)/python -m customer_segmentation.sparkserver start
+
+## stop: stop the server `make serve` started (no process, no open port left)
+stop: $(STAMP)
+	$(BIN)/python -m customer_segmentation.sparkserver stop
 
 clean:
 	rm -rf target logs .spark artifacts

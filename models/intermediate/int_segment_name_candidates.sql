@@ -21,6 +21,9 @@ paired as (
         profiles.segment_id,
         rules.rule_order,
         rules.segment_name,
+        rules.segment_description,
+        rules.recommended_action,
+        rules.recommended_channel,
         pow(coalesce(profiles.recency_z, 0) - rules.prototype_recency_z, 2)
         + pow(coalesce(profiles.frequency_z, 0) - rules.prototype_frequency_z, 2)
         + pow(coalesce(profiles.monetary_z, 0) - rules.prototype_monetary_z, 2)
@@ -42,6 +45,9 @@ final as (
         paired.segment_id,
         paired.rule_order,
         paired.segment_name,
+        paired.segment_description,
+        paired.recommended_action,
+        paired.recommended_channel,
         paired.match_distance,
         row_number() over (
             partition by paired.segment_id

@@ -100,6 +100,11 @@ def test_every_input_row_is_clean_quarantined_or_a_duplicate(spark, project, gen
     assert project.table(spark, "customers", "raw").count() == rows
     assert clean + quarantined + duplicates == rows
     assert duplicates == generated["counts"]["duplicates"]
+    # the source count is dbt's own parse of the seed, kept on the seed table by the adapter
+    (reconciliation,) = project.table(spark, "customer_input_reconciliation").collect()
+    assert (reconciliation.source_row_count, reconciliation.input_row_count) == (rows, rows)
+    assert reconciliation.segmented_row_count == clean
+    assert reconciliation.is_reconciled
 
 
 def test_mart_has_one_row_per_distinct_valid_customer(spark, project, generated):

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 
 from customer_segmentation.inputs import (
+    StaleInputFilesError,
     check_files,
     count_records,
     input_files_frame,
     input_files_of,
     read_customers_file,
-    seed_input_file,
 )
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -76,16 +76,21 @@ def test_check_files_counts_each_file_of_a_folder(spark, tmp_path):
 
 def test_input_files_survive_a_round_trip_through_a_dataframe(spark, tmp_path):
     """customers_file rebuilds the checked files from the customers_input_files table."""
+    path = str(tmp_path / "plain.csv")
     (tmp_path / "plain.csv").write_bytes(FILES["plain.csv"][0])
-    checked = check_files(spark, str(tmp_path / "plain.csv"))
-    assert input_files_of(input_files_frame(spark, checked)) == checked
+    checked = check_files(spark, path)
+    frame = input_files_frame(spark, checked, path, "utf-8", ",")
+    assert input_files_of(frame, path, "utf-8", ",") == checked
 
 
-def test_seed_count_is_the_shipped_seed_rows_as_python_csv_reads_them():
-    """The seed is counted as dbt parses it: 3,095 rows of 17 columns in the shipped file."""
-    seed = PROJECT_DIR / "seeds" / "customers.csv"
-    counted = seed_input_file(seed)
-    lines = seed.read_bytes().splitlines()
-    assert counted.record_count == len(lines) - 1  # the generator writes no quoted newlines
-    assert counted.byte_count == seed.stat().st_size
-    assert len(counted.column_names) == 17
+def test_files_checked_for_other_settings_are_refused(spark, tmp_path):
+    """Reading with an encoding the files were not checked for would risk mojibake: refused."""
+    path = str(tmp_path / "plain.csv")
+    (tmp_path / "plain.csv").write_bytes(FILES["plain.csv"][0])
+    frame = input_files_frame(spark, check_files(spark, path), path, "utf-8", ",")
+    with pytest.raises(
+        StaleInputFilesError,
+        match=r"checked for path .*, encoding 'utf-8', delimiter ','.* now has path .*"
+        r"encoding 'latin-1'.*dbt build --select \+customers_file",
+    ):
+        input_files_of(frame, path, "latin-1", ",")

@@ -203,7 +203,7 @@ def test_wrong_encoding_fails_naming_byte_offset_and_setting(project, source_fil
     offset = next(index for index, byte in enumerate(data) if byte >= 0x80)
     line = data[:offset].count(b"\n") + 1
     wrong = _vars_with(source_file, customers_input={"encoding": "utf-8"})
-    message = _failure(project, "run", "customers_file", wrong)
+    message = _failure(project, "run", "customers_input_files", wrong)
     assert f"byte 0x{data[offset]:02X} at byte offset {offset}, line {line}" in message
     assert "(the encoding set by `customers_input.encoding`)" in message
 

@@ -100,13 +100,25 @@ def test_make_unique_suffixes_every_colliding_name_with_its_segment():
     }
 
 
-def test_segments_matched_to_rules_keep_rule_names(spark):
+def test_segments_matched_to_rules_keep_rule_names_and_playbooks(spark):
+    rules = {1: ("Best.", "Reward", "app"), 2: ("Lapsing.", "Win back", None)}
     candidates = spark.createDataFrame(
-        [(1, 1, "Champions", 0.1), (1, 2, "At risk", 2.0), (2, 2, "At risk", 0.3)],
-        CANDIDATE_SCHEMA,
+        [
+            (segment, rule, name, distance, *rules[rule])
+            for segment, rule, name, distance in [
+                (1, 1, "Champions", 0.1),
+                (1, 2, "At risk", 2.0),
+                (2, 2, "At risk", 0.3),
+            ]
+        ],
+        "segment_id int, rule_order int, segment_name string, match_distance double, "
+        "segment_description string, recommended_action string, recommended_channel string",
     )
     names = assign_unique_names(candidates, two_segment_centroids(spark)).collect()
-    assert [tuple(row) for row in names] == [(1, 1, "Champions", 0.1), (2, 2, "At risk", 0.3)]
+    assert [tuple(row) for row in names] == [
+        (1, 1, "Champions", 0.1, "Best.", "Reward", "app"),
+        (2, 2, "At risk", 0.3, "Lapsing.", "Win back", None),
+    ]
 
 
 def test_segments_beyond_the_number_of_rules_get_a_descriptive_name(spark):
@@ -114,14 +126,15 @@ def test_segments_beyond_the_number_of_rules_get_a_descriptive_name(spark):
         [(1, 1, "Champions", 0.1), (2, 1, "Champions", 0.2)], CANDIDATE_SCHEMA
     )
     names = assign_unique_names(candidates, two_segment_centroids(spark)).collect()
+    # candidates without playbook columns: the playbook is null
     assert [tuple(row) for row in names] == [
-        (1, 1, "Champions", 0.1),
-        (2, None, "Low annual income amount, high age", None),
+        (1, 1, "Champions", 0.1, None, None, None),
+        (2, None, "Low annual income amount, high age", None, None, None, None),
     ]
 
 
 def test_without_candidates_every_centroid_segment_gets_a_unique_descriptive_name(spark):
-    # No purchase history: segment_name_candidates is empty. Segments 2 and 3 describe alike.
+    # No purchase history: int_segment_name_candidates is empty. Segments 2 and 3 describe alike.
     candidates = spark.createDataFrame([], CANDIDATE_SCHEMA)
     centroids = two_segment_centroids(spark, segments=3)
     names = {row.segment_id: row for row in assign_unique_names(candidates, centroids).collect()}

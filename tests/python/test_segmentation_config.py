@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 import pickle
+from pathlib import Path
 
 import pytest
+import yaml
 
 from customer_segmentation.segmentation import SegmentationConfig, SegmentationConfigError, run_id
 from customer_segmentation.segmentation.kmeans import candidate_ks, choose_k
 from customer_segmentation.segmentation.labels import segment_order
+
+DBT_PROJECT = Path(__file__).resolve().parents[2] / "dbt_project.yml"
 
 
 def test_from_dict_none_gives_documented_defaults() -> None:
@@ -20,8 +25,18 @@ def test_from_dict_none_gives_documented_defaults() -> None:
     assert config.feature_names == []
     assert (config.k, config.k_min, config.k_max) == ("auto", 2, 8)
     assert (config.seed, config.max_iter, config.num_partitions) == (42, 50, 4)
-    assert (config.id_column, config.order_by) == ("customer_id", None)
+    assert (config.id_column, config.order_by) == ("customer_id", "log_monetary")
     assert config.max_categories == 20
+
+
+def test_dbt_project_segmentation_var_defaults_equal_the_library_defaults() -> None:
+    # One set of defaults: a `--vars` segmentation value replaces the var whole, and keys it
+    # leaves out take SegmentationConfig's defaults, so both sides must agree key by key.
+    project = yaml.safe_load(DBT_PROJECT.read_text(encoding="utf-8"))
+    var_defaults = project["vars"]["segmentation"]
+    library_defaults = {item.name: item.default for item in dataclasses.fields(SegmentationConfig)}
+    assert var_defaults == library_defaults
+    assert SegmentationConfig.from_dict(var_defaults) == SegmentationConfig()
 
 
 @pytest.mark.parametrize(
@@ -43,7 +58,15 @@ def test_explicit_features_keep_their_order() -> None:
     config = SegmentationConfig.from_dict({"features": {"monetary": "log1p", "age": "none"}})
     assert config.feature_names == ["monetary", "age"]
     assert not config.is_auto_features
-    assert config.order_by is None
+    assert config.order_by == "log_monetary"  # not among them: falls back when resolved
+
+
+def test_explicit_features_accept_the_default_order_by_but_not_another_unknown_one() -> None:
+    features = {"age": "standardise", "city": "one_hot"}
+    assert SegmentationConfig.from_dict({"features": features}).order_by == "log_monetary"
+    assert SegmentationConfig.from_dict({"features": features, "order_by": None}).order_by is None
+    with pytest.raises(SegmentationConfigError, match=r"\('income'\) must be one of the numeric"):
+        SegmentationConfig.from_dict({"features": features, "order_by": "income"})
 
 
 def test_config_features_cannot_be_mutated() -> None:
@@ -76,6 +99,8 @@ def test_auto_features_accept_any_order_by() -> None:
         ({"features": None}, "features"),
         ({"max_categories": 1}, "max_categories"),
         ({"max_categories": "20"}, "max_categories"),
+        ({"max_categories": 100_001}, "max_categories"),
+        ({"features": {"log_monetary": "one_hot", "age": "none"}}, "order_by"),
         ({"k": 1}, "k"),
         ({"k": "AUTO"}, "k"),
         ({"k": True}, "k"),

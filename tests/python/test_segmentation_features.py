@@ -37,8 +37,27 @@ DEMOGRAPHIC_SCHEMA = (
 
 
 def config_for(features: dict[str, str], **overrides: object) -> SegmentationConfig:
-    """A config over the given features (order_by defaults to the first numeric one)."""
+    """A config over the given features (the default order_by falls back to the first one)."""
     return SegmentationConfig.from_dict({"features": features, **overrides})
+
+
+def count_actions(monkeypatch: pytest.MonkeyPatch, df: DataFrame) -> list[int]:
+    """Count the Spark actions (outermost collect calls; first/take go through it) on df's class."""
+    frame_class = type(df)
+    original = frame_class.collect
+    calls = [0]
+    depth = [0]
+
+    def counting_collect(self):
+        depth[0] += 1
+        calls[0] += depth[0] == 1
+        try:
+            return original(self)
+        finally:
+            depth[0] -= 1
+
+    monkeypatch.setattr(frame_class, "collect", counting_collect)
+    return calls
 
 
 def vectors(prepared) -> dict[str, list[float]]:
@@ -119,6 +138,42 @@ def test_one_hot_gives_one_unscaled_indicator_per_sorted_category(customers: Dat
     ]
     channel = prepared.resolved.features[1]
     assert channel.category_counts == (1, 1, 2)
+
+
+def test_one_hot_attribute_counts_absent_keys_as_missing(customers: DataFrame) -> None:
+    resolved = resolve_features(customers, config_for({"frequency": "none", "note": "one_hot"}))
+    note = resolved.features[1]
+    assert (note.categories, note.category_counts) == (("(missing)", "a", "b"), (2, 1, 1))
+    assert resolved.order_by == "frequency"  # log_monetary (the default) is not a feature
+
+
+@pytest.mark.parametrize(
+    ("values", "resolved_to"),
+    [
+        (
+            {"features": {"age": "log1p", "total_children": "one_hot", "occupation": "one_hot"}},
+            "age:log1p,total_children:one_hot,occupation:one_hot",
+        ),
+        (
+            {"features": {"annual_income_amount": "standardise", "education": "standardise"}},
+            "annual_income_amount:standardise,education:standardise",
+        ),
+        (
+            {"features": "auto"},
+            "age:standardise,annual_income_amount:standardise,tenure_days:standardise,"
+            "education:standardise,total_children:standardise",
+        ),
+    ],
+)
+def test_resolution_profiles_the_input_in_one_spark_action(
+    spark: SparkSession, monkeypatch: pytest.MonkeyPatch, values: dict, resolved_to: str
+) -> None:
+    # Columns, attribute keys and one_hot categories used to take up to three actions.
+    df = spark.createDataFrame(demographic_rows(), DEMOGRAPHIC_SCHEMA)
+    actions = count_actions(monkeypatch, df)
+    resolved = resolve_features(df, SegmentationConfig.from_dict(values))
+    assert actions[0] == 1
+    assert resolved.describe() == resolved_to
 
 
 def test_one_hot_takes_booleans_and_attributes(customers: DataFrame) -> None:
@@ -239,9 +294,9 @@ def test_auto_takes_the_four_rfm_log_columns_when_complete(spark: SparkSession) 
         "log_recency_days:standardise,log_frequency:standardise,"
         "log_monetary:standardise,log_avg_order_value:standardise"
     )
-    assert resolved.order_by == "log_recency_days"
-    shipped = SegmentationConfig.from_dict({"order_by": "log_monetary"})
-    assert resolve_features(df, shipped).order_by == "log_monetary"
+    assert resolved.order_by == "log_monetary"  # the default
+    unordered = SegmentationConfig.from_dict({"order_by": None})
+    assert resolve_features(df, unordered).order_by == "log_recency_days"
 
 
 def test_auto_without_purchase_history_takes_complete_numeric_demographics(
@@ -267,6 +322,20 @@ def test_auto_without_purchase_history_takes_complete_numeric_demographics(
     first = vectors(prepared)["d0"]
     assert len(first) == 5
     assert first[3] == pytest.approx(expected_z([5.0, 4.0, 3.0, 2.0, 1.0, 0.0])[0])
+
+
+def test_default_order_by_falls_back_to_the_first_feature_without_the_column(
+    spark: SparkSession,
+) -> None:
+    # A demographic file has no log_monetary column at all: the default config still orders.
+    df = spark.createDataFrame(demographic_rows(), DEMOGRAPHIC_SCHEMA).drop(
+        "log_recency_days", "log_frequency", "log_monetary", "log_avg_order_value"
+    )
+    resolved = resolve_features(df, SegmentationConfig())
+    assert resolved.feature_names[0] == "age"
+    assert resolved.order_by == "age"
+    explicit = config_for({"tenure_days": "log1p", "age": "standardise"})
+    assert resolve_features(df, explicit).order_by == "tenure_days"
 
 
 def test_auto_with_nothing_usable_fails_naming_the_config_key(spark: SparkSession) -> None:

@@ -238,7 +238,7 @@ def test_k_selection_table_has_one_row_per_k_and_sane_scores(k_selection: DataFr
 
 def test_k_selection_records_the_auto_resolved_rfm_features(k_selection: DataFrame) -> None:
     recorded = {(row["features"], row["order_by"]) for row in k_selection.collect()}
-    assert recorded == {(RFM_DESCRIPTION, "log_recency_days")}
+    assert recorded == {(RFM_DESCRIPTION, "log_monetary")}  # the default order_by
 
 
 def test_fixed_k_is_chosen_and_added_to_the_diagnostic_sweep(blobs: DataFrame) -> None:
@@ -403,7 +403,7 @@ def test_describe_centroids_rejects_segments_missing_customers(
 def test_demographic_file_segments_on_auto_features_and_falls_back_in_order_by(
     demographic: DataFrame,
 ) -> None:
-    config = SegmentationConfig.from_dict({"order_by": "log_monetary", "k_min": 2, "k_max": 3})
+    config = SegmentationConfig.from_dict({"k_min": 2, "k_max": 3})  # order_by: log_monetary
     k_selection = select_k(demographic, config).collect()
     assert {(row["features"], row["order_by"]) for row in k_selection} == {
         (
@@ -454,9 +454,20 @@ def test_one_hot_centroids_give_each_segments_share_per_category(demographic: Da
     assert rows[(2, "education=3")]["mean_value"] == pytest.approx(0.2)
 
 
-def test_as_of_date_is_the_latest_else_today(spark: SparkSession, demographic: DataFrame) -> None:
-    assert as_of_date_of(demographic) == dt.date.today()
+def test_as_of_date_is_the_latest_in_the_data(spark: SparkSession) -> None:
     dated = spark.createDataFrame(
         [(dt.date(2024, 6, 30),), (dt.date(2024, 5, 1),), (None,)], "as_of_date date"
     )
     assert as_of_date_of(dated) == dt.date(2024, 6, 30)
+    stamped = spark.createDataFrame([(dt.datetime(2024, 6, 30, 23, 59),)], "as_of timestamp")
+    assert as_of_date_of(stamped, column="as_of") == dt.date(2024, 6, 30)
+
+
+def test_as_of_date_never_falls_back_to_today(spark: SparkSession, demographic: DataFrame) -> None:
+    with pytest.raises(ValueError, match=r"null 'as_of_date' in all 60 rows.*never the clock"):
+        as_of_date_of(demographic)
+    empty = spark.createDataFrame([], "customer_id string, as_of_date date")
+    with pytest.raises(ValueError, match="feature mart is empty"):
+        as_of_date_of(empty)
+    with pytest.raises(ValueError, match=r"no 'as_of_date' column"):
+        as_of_date_of(empty.drop("as_of_date"))

@@ -12,12 +12,6 @@ names as (
 
 ),
 
-rules as (
-
-    select * from {{ ref('stg_segment_naming_rules') }}
-
-),
-
 segments as (
 
     select * from {{ ref('customer_segments') }}
@@ -42,16 +36,16 @@ final as (
         -- names and playbook
         names.segment_name,
         coalesce(
-            rules.segment_description,
+            names.segment_description,
             if(
                 profiles.monetary_z is null,
                 'Named after its most distinctive features (the input has no purchase history).',
                 'No naming rule left for this segment.'
             )
         ) as segment_description,
-        coalesce(rules.recommended_action, 'Review this segment by hand.')
+        coalesce(names.recommended_action, 'Review this segment by hand.')
             as recommended_action,
-        coalesce(rules.recommended_channel, 'email') as recommended_channel,
+        coalesce(names.recommended_channel, 'email') as recommended_channel,
 
         -- size and value
         profiles.customer_count,
@@ -77,8 +71,6 @@ final as (
     from profiles
     inner join names
         on profiles.segment_id = names.segment_id
-    left join rules
-        on names.rule_order = rules.rule_order
     cross join run
 
 )

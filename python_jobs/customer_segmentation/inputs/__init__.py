@@ -25,10 +25,10 @@ from customer_segmentation.inputs.reader import (
 )
 from customer_segmentation.inputs.records import (
     InputFile,
+    StaleInputFilesError,
     count_records,
     input_files_frame,
     input_files_of,
-    seed_input_file,
 )
 
 __all__ = [
@@ -41,6 +41,7 @@ __all__ = [
     "InputFile",
     "MixedLineEndingsError",
     "SparkCsvCharset",
+    "StaleInputFilesError",
     "check_encoding",
     "check_files",
     "check_line_endings",
@@ -48,6 +49,5 @@ __all__ = [
     "input_files_frame",
     "input_files_of",
     "read_customers_file",
-    "seed_input_file",
     "spark_csv_charset",
 ]

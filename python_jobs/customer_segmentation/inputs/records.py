@@ -3,8 +3,8 @@
 While the loader checks a file's bytes it also parses them with Python's csv module and
 counts the data records (header excluded, blank lines skipped as Spark skips them). The
 reconciliation mart compares that count with the rows staging received, so a parser that
-drops or merges rows fails the build instead of passing silently. For the seed, the same
-count is taken of the CSV file dbt loads (dbt parses seeds with Python's csv module too).
+drops or merges rows fails the build instead of passing silently. (For the seed, the adapter
+records the row count dbt itself parsed as a table property of the seed.)
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pyspark.sql.types import ArrayType, LongType, StringType, StructField, StructType
@@ -28,8 +27,15 @@ INPUT_FILES_SCHEMA = StructType(
         StructField("byte_count", LongType(), False),
         StructField("record_count", LongType(), False),
         StructField("column_names", ArrayType(StringType(), False), False),
+        StructField("input_path", StringType(), False),
+        StructField("encoding", StringType(), False),
+        StructField("delimiter", StringType(), False),
     ]
 )
+
+
+class StaleInputFilesError(ValueError):
+    """The checked input files were checked for other settings than the reader now has."""
 
 
 @dataclass(frozen=True)
@@ -49,34 +55,53 @@ def count_records(data: bytes, encoding: str, delimiter: str = ",") -> int:
     return max(records - 1, 0)
 
 
-def seed_input_file(path: str | Path, delimiter: str = ",") -> InputFile:
-    """The seed CSV file dbt loads, counted as dbt parses it (UTF-8, Python's csv module).
-
-    Read from the local disk of the dbt process, where dbt itself reads seeds, on any target.
-    """
-    data = Path(path).read_bytes()
-    text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
-    header = next(csv.reader(text, delimiter=delimiter), [])
-    return InputFile(
-        source_file=str(path),
-        byte_count=len(data),
-        record_count=count_records(data, "utf-8", delimiter),
-        column_names=tuple(header),
-    )
-
-
-def input_files_frame(spark: SparkSession, files: Sequence[InputFile]) -> DataFrame:
-    """One row per checked input file (source_file, byte_count, record_count, column_names)."""
+def input_files_frame(
+    spark: SparkSession, files: Sequence[InputFile], path: str, encoding: str, delimiter: str
+) -> DataFrame:
+    """One row per checked input file, with the path, encoding and delimiter it was checked for."""
     rows = [
-        (file.source_file, file.byte_count, file.record_count, list(file.column_names))
+        (
+            file.source_file,
+            file.byte_count,
+            file.record_count,
+            list(file.column_names),
+            path,
+            encoding,
+            delimiter,
+        )
         for file in sorted(files, key=lambda file: file.source_file)
     ]
     return spark.createDataFrame(rows, INPUT_FILES_SCHEMA)
 
 
-def input_files_of(frame: DataFrame) -> list[InputFile]:
-    """The InputFile list back from a frame of input_files_frame (e.g. a dbt ref)."""
+def input_files_of(frame: DataFrame, path: str, encoding: str, delimiter: str) -> list[InputFile]:
+    """The InputFile list back from a frame of input_files_frame, checked for these settings.
+
+    Raises StaleInputFilesError when the frame was checked for another path, encoding or
+    delimiter (the input-files model was not rebuilt after the settings changed).
+    """
+    rows = frame.orderBy("source_file").collect()
+    stale = [
+        row
+        for row in rows
+        if (row.input_path, row.encoding, row.delimiter) != (path, encoding, delimiter)
+    ]
+    if stale or not rows:
+        checked = (stale or [None])[0]
+        was = (
+            "nothing"
+            if checked is None
+            else (
+                f"path {checked.input_path!r}, encoding {checked.encoding!r}, "
+                f"delimiter {checked.delimiter!r}"
+            )
+        )
+        raise StaleInputFilesError(
+            f"customers_input_files was checked for {was}, but `customers_input` now has path "
+            f"{path!r}, encoding {encoding!r}, delimiter {delimiter!r}: build it first "
+            "(dbt build --select +customers_file)"
+        )
     return [
         InputFile(row.source_file, row.byte_count, row.record_count, tuple(row.column_names))
-        for row in frame.orderBy("source_file").collect()
+        for row in rows
     ]

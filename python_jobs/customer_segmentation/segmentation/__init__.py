@@ -8,7 +8,7 @@ Every step is a plain function, DataFrame in and DataFrame out, configured by on
                                                         # features, order_by
     segments = assign_segments(customer_features, config, chosen_k(k_selection))
     centroids = describe_centroids(customer_features, segments, config)
-    names = assign_unique_names(segment_name_candidates, centroids)   # segmentation.naming
+    names = assign_unique_names(int_segment_name_candidates, centroids)   # segmentation.naming
 
 Features (`features` config key) name a column of the input, else a key of its `attributes`
 map (the input file's extra columns, as text). Each takes a transform: `standardise`
@@ -18,8 +18,10 @@ category, null as "(missing)", unscaled, at most `max_categories`). Configured f
 checked strictly: a missing, null, non-numeric or constant one raises FeatureConfigError.
 `features: auto` (the default) takes the four RFM log columns when they are complete, else
 every complete, non-constant numeric column of DEMOGRAPHIC_FEATURES and numeric attribute;
-segment_k_selection records what was resolved. Segments are numbered by descending centroid
-of `order_by` (default and fallback: the first resolved numeric feature).
+segment_k_selection records what was resolved, from one profiling pass over the input.
+Segments are numbered by descending centroid of `order_by` (default `log_monetary`; fallback
+when it is not resolved: the first resolved numeric feature). Every setting and its default:
+the table in segmentation.config.
 
 Only DataFrame API, pyspark.ml and `vector_to_array` are used (no Python UDFs), so the same
 code runs on a classic session and over Spark Connect; only centres and small aggregates

@@ -1,4 +1,30 @@
-"""The segmentation configuration: one frozen, validated value built from a plain dict."""
+"""The segmentation configuration: one frozen, validated value built from a plain dict.
+
+The defaults below are SegmentationConfig's and the `segmentation` var's in dbt_project.yml
+(a test keeps the two equal). A `--vars` value replaces the var whole, so keys left out take
+these defaults.
+
+| setting | default | meaning |
+| --- | --- | --- |
+| `features` | `auto` | `auto` (resolved from the data) or a mapping feature -> transform |
+| `k` | `auto` | number of segments, an int >= 2; `auto`: best silhouette in `k_min`..`k_max` |
+| `k_min` | `2` | smallest k the sweep fits (>= 2) |
+| `k_max` | `8` | largest k the sweep fits (capped at the number of distinct feature vectors) |
+| `seed` | `42` | KMeans seed |
+| `max_iter` | `50` | most KMeans iterations per fit |
+| `id_column` | `customer_id` | the input's unique, non-null id column |
+| `order_by` | `log_monetary` | segment 1 = highest centroid of this numeric feature (see below) |
+| `num_partitions` | `4` | partitions of the id-hashed copy KMeans fits on (they shape its init) |
+| `max_categories` | `20` | most categories a `one_hot` feature may have, null counted (<= 100000) |
+
+Transforms: `standardise` (z-score), `log1p` (ln(1 + x), then z-score), `none` (the raw value,
+unscaled) and `one_hot` (an unscaled 0/1 indicator per category, null as "(missing)").
+`features: auto` takes the four RFM log columns when all are complete, else every complete,
+non-constant numeric column of age, annual_income_amount, spending_score, tenure_days and
+numeric `attributes` key, standardised. `k: auto` breaks silhouette ties towards the smaller k.
+`order_by` falls back to the first resolved numeric feature when it is not resolved (the
+default on an input without purchase history, such as a demographic file) or is null.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +44,9 @@ LOG1P = "log1p"
 NONE = "none"
 ONE_HOT = "one_hot"
 TRANSFORMS = (STANDARDISE, LOG1P, NONE, ONE_HOT)
-NUMERIC_TRANSFORMS = (STANDARDISE, LOG1P, NONE)
+DEFAULT_ORDER_BY = "log_monetary"
+# min_by(..., k) in the one-pass profile (segmentation.profiling) takes k <= 100000.
+MAX_CATEGORIES_LIMIT = 100_000
 CONFIG_SOURCE = "dbt var `segmentation` in dbt_project.yml or --vars"
 
 
@@ -36,11 +64,15 @@ def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _require_int(key: str, value: object, minimum: int) -> None:
-    """Raise unless value is an int >= minimum, naming the config key."""
+def _require_int(key: str, value: object, minimum: int, maximum: int | None = None) -> None:
+    """Raise unless value is an int >= minimum (and <= maximum), naming the config key."""
     if not _is_int(value) or value < minimum:  # type: ignore[operator]
         raise SegmentationConfigError(
             f"{config_key(key)} must be an int >= {minimum}, got {value!r}"
+        )
+    if maximum is not None and value > maximum:  # type: ignore[operator]
+        raise SegmentationConfigError(
+            f"{config_key(key)} must be an int <= {maximum}, got {value!r}"
         )
 
 
@@ -74,7 +106,9 @@ class SegmentationConfig:
     standardise (z-score), log1p (ln(1 + x), then z-score), none (the raw value, unscaled: only
     for features already on a comparable scale) or one_hot (one unscaled 0/1 indicator per
     category, at most max_categories). order_by names the numeric feature whose descending
-    centroid numbers the segments; None means the first resolved numeric feature.
+    centroid numbers the segments; when it is not resolved (the default `log_monetary` on an
+    input without it), or is None, the first resolved numeric feature does. Defaults: the
+    module docstring's table.
     """
 
     features: Mapping[str, str] | str = AUTO_FEATURES
@@ -84,7 +118,7 @@ class SegmentationConfig:
     seed: int = 42
     max_iter: int = 50
     id_column: str = "customer_id"
-    order_by: str | None = None
+    order_by: str | None = DEFAULT_ORDER_BY
     num_partitions: int = 4
     max_categories: int = 20
 
@@ -106,7 +140,7 @@ class SegmentationConfig:
         _require_int("seed", self.seed, 0)
         _require_int("max_iter", self.max_iter, 1)
         _require_int("num_partitions", self.num_partitions, 1)
-        _require_int("max_categories", self.max_categories, 2)
+        _require_int("max_categories", self.max_categories, 2, MAX_CATEGORIES_LIMIT)
         if not isinstance(self.id_column, str) or not self.id_column:
             raise SegmentationConfigError(
                 f"{config_key('id_column')} must be a non-empty string, got {self.id_column!r}"
@@ -118,7 +152,11 @@ class SegmentationConfig:
         self._validate_order_by()
 
     def _validate_order_by(self) -> None:
-        """Raise unless order_by is None or a string; with explicit features, a numeric one."""
+        """Raise unless order_by is None or a string; with explicit features, a numeric one.
+
+        With explicit features the default order_by may be left out of them (it then falls
+        back to the first numeric feature); any other order_by must name a numeric one.
+        """
         if self.order_by is None:
             return
         if not isinstance(self.order_by, str) or not self.order_by:
@@ -128,6 +166,8 @@ class SegmentationConfig:
         if self.is_auto_features:
             return  # checked against the resolved features; unresolved falls back
         numeric = [name for name in self.feature_names if self.features[name] != ONE_HOT]
+        if self.order_by == DEFAULT_ORDER_BY and self.order_by not in self.features:
+            return  # the default, not configured: falls back to the first numeric feature
         if self.order_by not in numeric:
             raise SegmentationConfigError(
                 f"{config_key('order_by')} ({self.order_by!r}) must be one of the numeric "

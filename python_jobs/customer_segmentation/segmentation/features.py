@@ -30,11 +30,6 @@ class PreparedFeatures:
     id_column: str
 
     @property
-    def feature_names(self) -> list[str]:
-        """The resolved features, in order."""
-        return self.resolved.feature_names
-
-    @property
     def slot_names(self) -> list[str]:
         """Names of the vector's coordinates (`<feature>=<category>` for one_hot)."""
         return self.resolved.slot_names

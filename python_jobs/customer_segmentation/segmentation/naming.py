@@ -1,6 +1,6 @@
 """Unique segment names: the nearest naming-rule prototype, else a name from the centroids.
 
-Segments with rule candidates (segment_name_candidates, built from recency/frequency/monetary
+Segments with rule candidates (int_segment_name_candidates, built from recency/frequency/monetary
 z-scores) are matched to rules closest pair first, each rule at most once. Every other segment
 (no purchase history, or more segments than rules) is described by its two most distinctive
 features, e.g. "High annual income amount, low age".
@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 
 from pyspark.sql import DataFrame
+from pyspark.sql import functions as F
 from pyspark.sql.types import DoubleType, IntegerType, StringType, StructField, StructType
 
 from customer_segmentation.segmentation.config import ONE_HOT
@@ -22,8 +23,13 @@ NAME_SCHEMA = StructType(
         StructField("rule_order", IntegerType(), nullable=True),
         StructField("segment_name", StringType(), nullable=False),
         StructField("match_distance", DoubleType(), nullable=True),
+        StructField("segment_description", StringType(), nullable=True),
+        StructField("recommended_action", StringType(), nullable=True),
+        StructField("recommended_channel", StringType(), nullable=True),
     ]
 )
+# the matched rule's playbook, carried from the candidates (null for a described segment)
+PLAYBOOK_COLUMNS = ("segment_description", "recommended_action", "recommended_channel")
 _DESCRIBED_FEATURES = 2
 
 
@@ -89,10 +95,10 @@ def make_unique(names: Mapping[int, str], taken: Iterable[str]) -> dict[int, str
 def assign_unique_names(candidates: DataFrame, centroids: DataFrame) -> DataFrame:
     """One row per segment of `centroids` (segment_centroids), named uniquely per build.
 
-    candidates (segment_name_candidates) may be empty. A segment matched to a rule takes its
-    name, rule_order and match_distance; any other gets descriptive_name of its centroid
-    rows, with null rule_order and match_distance. Only the k x rules pairs and the k x
-    features centroid rows reach the driver.
+    candidates (int_segment_name_candidates) may be empty. A segment matched to a rule takes its
+    name, rule_order, match_distance and playbook (PLAYBOOK_COLUMNS, when the candidates carry
+    them); any other gets descriptive_name of its centroid rows and nulls. Only the k x rules
+    pairs and the k x features centroid rows reach the driver.
     """
     profile_rows = centroids.select("segment_id", "feature", "transform", "centroid_z").collect()
     profiles: dict[int, list[tuple[str, str, float]]] = {}
@@ -103,7 +109,14 @@ def assign_unique_names(candidates: DataFrame, centroids: DataFrame) -> DataFram
     rows = [
         row
         for row in candidates.select(
-            "segment_id", "rule_order", "segment_name", "match_distance"
+            "segment_id",
+            "rule_order",
+            "segment_name",
+            "match_distance",
+            *[
+                F.col(name) if name in candidates.columns else F.lit(None).alias(name)
+                for name in PLAYBOOK_COLUMNS
+            ],
         ).collect()
         if row.segment_id in profiles
     ]
@@ -124,7 +137,9 @@ def assign_unique_names(candidates: DataFrame, centroids: DataFrame) -> DataFram
     for segment in sorted(profiles):
         if segment in ruled:
             row = ruled[segment]
-            result.append((segment, row.rule_order, row.segment_name, row.match_distance))
+            playbook = tuple(row[name] for name in PLAYBOOK_COLUMNS)
+            matched_rule = (row.rule_order, row.segment_name, row.match_distance)
+            result.append((segment, *matched_rule, *playbook))
         else:
-            result.append((segment, None, described[segment], None))
+            result.append((segment, None, described[segment], None, None, None, None))
     return centroids.sparkSession.createDataFrame(result, NAME_SCHEMA)

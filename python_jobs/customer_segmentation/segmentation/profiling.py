@@ -1,4 +1,11 @@
-"""Profiling candidate features: one aggregation of counts and moments, and what is wrong.
+"""Profiling the input in one Spark pass: rows, ids, candidate features, attribute keys.
+
+profile_input runs one aggregation (one action) over a long form of the input: each row
+yields an entry for its id, one per candidate feature and, when asked, one per entry of its
+`attributes` map. Grouping by (entry, key) then by entry gives counts and moments of every
+numeric candidate, the categories of every one_hot candidate (up to max_categories) with
+their counts, the id counts and every attribute key, in a handful of small rows. Resolution
+(segmentation.resolution) is then pure Python over that InputProfile.
 
 The *_problem functions return a reason ("is null for all 4 customers", ...) or None; explicit
 configuration turns a reason into an error, `features: auto` into a skip.
@@ -6,10 +13,10 @@ configuration turns a reason into an error, `features: auto` into a skip.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
-from pyspark.sql import Column, DataFrame
+from pyspark.sql import Column, DataFrame, Row
 from pyspark.sql import functions as F
 from pyspark.sql.types import (
     BooleanType,
@@ -20,7 +27,11 @@ from pyspark.sql.types import (
     StringType,
 )
 
-from customer_segmentation.segmentation.config import LOG1P, ONE_HOT, config_key
+from customer_segmentation.segmentation.config import (
+    LOG1P,
+    ONE_HOT,
+    config_key,
+)
 from customer_segmentation.segmentation.expressions import (
     ATTRIBUTES_COLUMN,
     FeatureSource,
@@ -33,11 +44,20 @@ from customer_segmentation.segmentation.expressions import (
 )
 
 _ZERO_VARIANCE_RELATIVE_TOLERANCE = 1e-12
+# Entry slots of the long form: candidates are numbered 0.., the id and attributes below.
+_ID_SLOT = -1
+_ATTRIBUTE_SLOT = -2
 
 
 @dataclass(frozen=True)
 class Profile:
-    """Counts and moments of one candidate feature over the whole input."""
+    """Counts and moments of one candidate feature over the whole input.
+
+    Numeric candidates: present (not null), numeric (a number), finite (after the transform),
+    mean and sample stddev after the transform, an example value that is not a number (text
+    sources only). one_hot candidates: present, distinct categories (null counted as
+    "(missing)"), and the sorted categories with their counts when distinct <= max_categories.
+    """
 
     present: int
     numeric: int = 0
@@ -46,17 +66,35 @@ class Profile:
     stddev: float | None = None
     example: str | None = None
     distinct: int = 0
-    category: str | None = None
+    categories: tuple[str, ...] = ()
+    category_counts: tuple[int, ...] = ()
+
+    @property
+    def category(self) -> str | None:
+        """The smallest category (the only one, for a single-category feature)."""
+        return self.categories[0] if self.categories else None
 
 
-def attribute_keys(df: DataFrame) -> list[str]:
-    """Return the sorted keys of the input's `attributes` map (none without such a column)."""
+@dataclass(frozen=True)
+class InputProfile:
+    """What resolution needs to know about the input, from one aggregation (profile_input).
+
+    candidates holds one Profile per requested candidate, in order; attribute_keys the sorted
+    keys of the `attributes` map and attributes a numeric (untransformed) Profile of each,
+    both empty unless attributes were profiled.
+    """
+
+    rows: int
+    candidates: tuple[Profile, ...]
+    attribute_keys: tuple[str, ...] = ()
+    attributes: Mapping[str, Profile] = field(default_factory=dict)
+
+
+def has_attribute_map(df: DataFrame) -> bool:
+    """Tell whether the input has an `attributes` map with string keys (schema only)."""
     types = {item.name: item.dataType for item in df.schema.fields}
     attributes = types.get(ATTRIBUTES_COLUMN)
-    if not isinstance(attributes, MapType) or not isinstance(attributes.keyType, StringType):
-        return []
-    keys = df.select(F.explode(F.map_keys(column_ref(ATTRIBUTES_COLUMN))).alias("key"))
-    return sorted(row["key"] for row in keys.distinct().collect())
+    return isinstance(attributes, MapType) and isinstance(attributes.keyType, StringType)
 
 
 def type_problem(data_type: DataType, transform: str) -> str | None:
@@ -76,83 +114,188 @@ def type_problem(data_type: DataType, transform: str) -> str | None:
     )
 
 
-def _aggregations(index: int, source: FeatureSource, transform: str) -> list[Column]:
-    """Return the aggregate columns profiling candidate `index` (see Profile)."""
-    raw = raw_value(source)
-    present = F.count(raw).alias(f"present_{index}")
-    if transform == ONE_HOT:
-        label = category_label(source)
-        return [
-            present,
-            F.count_distinct(label).alias(f"distinct_{index}"),
-            F.min(label).alias(f"category_{index}"),
-        ]
-    number = numeric_value(source)
-    value = transformed_value(source, transform)
-    columns = [
-        present,
-        F.count(number).alias(f"numeric_{index}"),
-        F.count(F.when(is_finite(value), 1)).alias(f"finite_{index}"),
-        F.avg(value).alias(f"mean_{index}"),
-        F.stddev_samp(value).alias(f"stddev_{index}"),
-    ]
-    if source.from_text:
-        not_a_number = raw.isNotNull() & number.isNull()
-        columns.append(F.min(F.when(not_a_number, raw)).alias(f"example_{index}"))
-    return columns
+def _entry(
+    slot: int,
+    name: Column,
+    present: Column,
+    key: Column | None = None,
+    number: Column | None = None,
+    value: Column | None = None,
+    text: Column | None = None,
+) -> Column:
+    """Return one long-form entry; key is the category (one_hot) or the id, else null."""
 
+    def typed(column: Column | None, type_name: str) -> Column:
+        """Return the column (or a null) cast to the entry field's type."""
+        return (F.lit(None) if column is None else column).cast(type_name)
 
-def _profile_of(row: dict, index: int, transform: str) -> Profile:
-    """Read candidate `index`'s Profile from the aggregated row."""
-    if transform == ONE_HOT:
-        return Profile(
-            present=int(row[f"present_{index}"]),
-            distinct=int(row[f"distinct_{index}"]),
-            category=row[f"category_{index}"],
-        )
-    return Profile(
-        present=int(row[f"present_{index}"]),
-        numeric=int(row[f"numeric_{index}"]),
-        finite=int(row[f"finite_{index}"]),
-        mean=row[f"mean_{index}"],
-        stddev=row[f"stddev_{index}"],
-        example=row.get(f"example_{index}"),
+    return F.struct(
+        F.lit(slot).alias("slot"),
+        name.cast("string").alias("name"),
+        typed(key, "string").alias("key"),
+        present.alias("present"),
+        typed(number, "double").alias("number"),
+        typed(value, "double").alias("value"),
+        typed(text, "string").alias("text"),
     )
 
 
-def profile_candidates(
-    df: DataFrame, id_column: str, candidates: Sequence[tuple[FeatureSource, str]]
-) -> tuple[int, list[Profile]]:
-    """Profile every candidate and the id column in one aggregation; return rows and profiles.
+def _candidate_entry(slot: int, source: FeatureSource, transform: str) -> Column:
+    """Return candidate `slot`'s entry: its category, or its number, transform and text."""
+    raw = raw_value(source)
+    name = F.lit(source.name)
+    if transform == ONE_HOT:
+        return _entry(slot, name, raw.isNotNull(), key=category_label(source))
+    return _entry(
+        slot,
+        name,
+        raw.isNotNull(),
+        number=numeric_value(source),
+        value=transformed_value(source, transform),
+        text=raw.cast("string") if source.from_text else None,
+    )
 
-    Raises ValueError for a missing id column, fewer than 2 rows, or duplicate or null ids.
+
+def _attribute_entries(df: DataFrame) -> Column:
+    """Return one entry per `attributes` map entry of a row: its key, as a number from text."""
+    map_type = df.schema[ATTRIBUTES_COLUMN].dataType
+    entries = F.map_entries(
+        F.coalesce(column_ref(ATTRIBUTES_COLUMN), F.create_map().cast(map_type.simpleString()))
+    )
+
+    def entry(item: Column) -> Column:
+        """Return the entry of one (key, value) map entry."""
+        number = item["value"].try_cast("double")
+        text = item["value"].cast("string")
+        return _entry(
+            _ATTRIBUTE_SLOT, item["key"], item["value"].isNotNull(), None, number, number, text
+        )
+
+    return F.transform(entries, entry)
+
+
+def _profile_rows(
+    df: DataFrame,
+    id_column: str,
+    candidates: Sequence[tuple[FeatureSource, str]],
+    attributes: bool,
+    max_categories: int,
+) -> list[Row]:
+    """Run the one aggregation: a row per id, candidate and attribute key (see module doc)."""
+    entries = F.array(
+        _entry(
+            _ID_SLOT,
+            F.lit(id_column),
+            column_ref(id_column).isNotNull(),
+            key=column_ref(id_column).cast("string"),
+        ),
+        *[
+            _candidate_entry(slot, source, transform)
+            for slot, (source, transform) in enumerate(candidates)
+        ],
+    )
+    if attributes:
+        entries = F.concat(entries, _attribute_entries(df))
+    present, number, value, text = (
+        F.col(f"e.{name}") for name in ("present", "number", "value", "text")
+    )
+    per_key = (
+        df.select(F.explode(entries).alias("e"))
+        .groupBy(
+            F.col("e.slot").alias("slot"),
+            F.col("e.name").alias("name"),
+            F.col("e.key").alias("key"),
+        )
+        .agg(
+            F.count(F.lit(1)).alias("n"),
+            F.count(F.when(present, 1)).alias("present"),
+            F.count(number).alias("numeric"),
+            F.count(F.when(is_finite(value), 1)).alias("finite"),
+            F.avg(value).alias("mean"),
+            F.stddev_samp(value).alias("stddev"),
+            F.min(F.when(present & number.isNull(), text)).alias("example"),
+        )
+    )
+    # Numeric entries have a null key, so one group each: max() passes their moments on.
+    category = F.when(F.col("slot") >= 0, F.col("key"))
+    return (
+        per_key.groupBy("slot", "name")
+        .agg(
+            F.sum("n").alias("rows"),
+            F.sum("present").alias("present"),
+            F.sum("numeric").alias("numeric"),
+            F.sum("finite").alias("finite"),
+            F.max("mean").alias("mean"),
+            F.max("stddev").alias("stddev"),
+            F.min("example").alias("example"),
+            F.count("key").alias("distinct"),
+            F.min_by(F.struct("key", "n"), category, max_categories).alias("categories"),
+        )
+        .collect()
+    )
+
+
+def _profile_of(row: Row, max_categories: int) -> Profile:
+    """Read one Profile from an aggregated row; categories only when they are all there."""
+    found = sorted((item["key"], int(item["n"])) for item in row["categories"] or [])
+    if int(row["distinct"]) > max_categories:
+        found = []
+    return Profile(
+        present=int(row["present"]),
+        numeric=int(row["numeric"]),
+        finite=int(row["finite"]),
+        mean=row["mean"],
+        stddev=row["stddev"],
+        example=row["example"],
+        distinct=int(row["distinct"]),
+        categories=tuple(category for category, _ in found),
+        category_counts=tuple(count for _, count in found),
+    )
+
+
+def profile_input(
+    df: DataFrame,
+    id_column: str,
+    candidates: Sequence[tuple[FeatureSource, str]],
+    *,
+    max_categories: int,
+    attributes: bool = False,
+) -> InputProfile:
+    """Profile the id, every (source, transform) candidate and optionally every attribute key.
+
+    One Spark action. Raises ValueError for a missing id column (before any job), fewer than
+    2 rows, or duplicate or null ids.
     """
     if id_column not in df.columns:
         raise ValueError(
             f"id column {id_column!r} ({config_key('id_column')}) is not in the input; "
             f"columns are {sorted(df.columns)}"
         )
-    aggregations = [
-        F.count(F.lit(1)).alias("rows"),
-        F.count(column_ref(id_column)).alias("ids"),
-        F.count_distinct(column_ref(id_column)).alias("distinct_ids"),
-    ]
-    for index, (source, transform) in enumerate(candidates):
-        aggregations += _aggregations(index, source, transform)
-    result = df.agg(*aggregations).first()
-    assert result is not None  # a global aggregation always returns one row
-    row = result.asDict()
-    rows = int(row["rows"])
+    attributes = attributes and has_attribute_map(df)
+    found = _profile_rows(df, id_column, candidates, attributes, max_categories)
+    by_slot = {row["slot"]: row for row in found if row["slot"] >= 0}
+    ids = next((row for row in found if row["slot"] == _ID_SLOT), None)
+    rows = 0 if ids is None else int(ids["rows"])
     if rows < 2:
         raise ValueError(f"segmentation needs at least 2 customers to standardise; got {rows}")
-    if row["ids"] != rows or row["distinct_ids"] != rows:
+    if ids["present"] != rows or ids["distinct"] != rows:
         raise ValueError(
             f"id column {id_column!r} must be unique and not null: {rows} rows, "
-            f"{rows - row['ids']} null ids, {row['distinct_ids']} distinct ids"
+            f"{rows - ids['present']} null ids, {ids['distinct']} distinct ids"
         )
-    return rows, [
-        _profile_of(row, index, transform) for index, (_, transform) in enumerate(candidates)
-    ]
+    keyed = {
+        row["name"]: _profile_of(row, max_categories)
+        for row in found
+        if row["slot"] == _ATTRIBUTE_SLOT
+    }
+    return InputProfile(
+        rows=rows,
+        candidates=tuple(
+            _profile_of(by_slot[slot], max_categories) for slot in range(len(candidates))
+        ),
+        attribute_keys=tuple(sorted(keyed)),
+        attributes=keyed,
+    )
 
 
 def numeric_problem(profile: Profile, rows: int, transform: str) -> str | None:
@@ -202,27 +345,3 @@ def one_hot_problem(profile: Profile, rows: int, max_categories: int) -> str | N
             "cannot separate segments; leave it out"
         )
     return None
-
-
-def category_counts(
-    df: DataFrame, sources: Sequence[FeatureSource]
-) -> list[tuple[tuple[str, ...], tuple[int, ...]]]:
-    """Return each one_hot source's sorted categories and customer counts (one small query)."""
-    if not sources:
-        return []
-    pairs = F.explode(
-        F.array(
-            *[
-                F.struct(F.lit(index).alias("source"), category_label(source).alias("category"))
-                for index, source in enumerate(sources)
-            ]
-        )
-    ).alias("pair")
-    counted = df.select(pairs).groupBy("pair.source", "pair.category").count().collect()
-    found: list[dict[str, int]] = [{} for _ in sources]
-    for row in counted:
-        found[row["source"]][row["category"]] = int(row["count"])
-    return [
-        (tuple(sorted(counts)), tuple(counts[category] for category in sorted(counts)))
-        for counts in found
-    ]

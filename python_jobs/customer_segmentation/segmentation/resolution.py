@@ -3,8 +3,11 @@
 Explicit features (a mapping of name -> transform) must each fit the data, or a
 FeatureConfigError names the feature and the config key. `features: auto` takes the four RFM
 log columns when they are complete, else every complete, non-constant numeric candidate
-(DEMOGRAPHIC_FEATURES, then numeric attributes by name), skipping the rest. One aggregation
-profiles every candidate (segmentation.profiling); one_hot categories take one more small query.
+(DEMOGRAPHIC_FEATURES, then numeric attributes by name), skipping the rest.
+
+Resolution runs one Spark action: segmentation.profiling.profile_input gathers the id
+counts, every candidate's counts, moments and one_hot categories, and the attribute keys in
+one aggregation; everything after it is pure Python over that profile.
 """
 
 from __future__ import annotations
@@ -33,11 +36,10 @@ from customer_segmentation.segmentation.expressions import (
 )
 from customer_segmentation.segmentation.profiling import (
     Profile,
-    attribute_keys,
-    category_counts,
+    has_attribute_map,
     numeric_problem,
     one_hot_problem,
-    profile_candidates,
+    profile_input,
     type_problem,
 )
 
@@ -126,31 +128,38 @@ def _numeric_feature(source: FeatureSource, transform: str, profile: Profile) ->
     return ResolvedFeature(source, transform, float(profile.mean), float(profile.stddev))
 
 
-def _missing_feature_error(df: DataFrame, name: str, keys: list[str]) -> FeatureConfigError:
+def _missing_feature_error(df: DataFrame, name: str, keys: Sequence[str]) -> FeatureConfigError:
     """Build the error for a configured feature that is neither a column nor an attribute."""
     return FeatureConfigError(
         f"feature {name!r} in {config_key('features')} is neither a column of the input nor "
         f"a key of its `{ATTRIBUTES_COLUMN}` map; columns: {sorted(df.columns)}; attribute "
-        f"keys: {keys}"
+        f"keys: {list(keys)}"
     )
 
 
+def _feature_error(name: str, problem: str) -> FeatureConfigError:
+    """Build the error for a configured feature that does not fit the data."""
+    return FeatureConfigError(f"feature {name!r} in {config_key('features')} {problem}")
+
+
 def _explicit_sources(df: DataFrame, config: SegmentationConfig) -> list[FeatureSource]:
-    """Locate every configured feature (column first, else attribute), checking column types."""
+    """Locate every configured feature from the schema (column first, else attribute).
+
+    Raises for a column of the wrong type, or a non-column without an `attributes` map; that
+    an attribute key exists is checked against the profile.
+    """
     types = {item.name: item.dataType for item in df.schema.fields}
-    keys: list[str] | None = None
     sources = []
     for name, transform in config.features.items():  # type: ignore[union-attr]
         if name in types:
             problem = type_problem(types[name], transform)
             if problem:
-                raise FeatureConfigError(f"feature {name!r} in {config_key('features')} {problem}")
+                raise _feature_error(name, problem)
             sources.append(FeatureSource(name, from_text=isinstance(types[name], StringType)))
-            continue
-        keys = attribute_keys(df) if keys is None else keys
-        if name not in keys:
-            raise _missing_feature_error(df, name, keys)
-        sources.append(FeatureSource(name, is_attribute=True, from_text=True))
+        elif has_attribute_map(df):
+            sources.append(FeatureSource(name, is_attribute=True, from_text=True))
+        else:
+            raise _missing_feature_error(df, name, [])
     return sources
 
 
@@ -159,30 +168,35 @@ def _resolve_explicit(df: DataFrame, config: SegmentationConfig) -> ResolvedFeat
     sources = _explicit_sources(df, config)
     transforms = list(config.features.values())  # type: ignore[union-attr]
     candidates = list(zip(sources, transforms, strict=True))
-    rows, profiles = profile_candidates(df, config.id_column, candidates)
-    for (source, transform), profile in zip(candidates, profiles, strict=True):
-        if transform == ONE_HOT:
-            problem = one_hot_problem(profile, rows, config.max_categories)
-        else:
-            problem = numeric_problem(profile, rows, transform)
-        if problem:
-            raise FeatureConfigError(
-                f"feature {source.name!r} in {config_key('features')} {problem}"
-            )
-    one_hot = [source for source, transform in candidates if transform == ONE_HOT]
-    categories = iter(category_counts(df, one_hot))
+    profile = profile_input(
+        df,
+        config.id_column,
+        candidates,
+        max_categories=config.max_categories,
+        attributes=any(source.is_attribute for source in sources),
+    )
+    rows = profile.rows
+    for source in sources:
+        if source.is_attribute and source.name not in profile.attribute_keys:
+            raise _missing_feature_error(df, source.name, profile.attribute_keys)
     features = []
-    for (source, transform), profile in zip(candidates, profiles, strict=True):
+    for (source, transform), found in zip(candidates, profile.candidates, strict=True):
         if transform == ONE_HOT:
-            labels, counts = next(categories)
-            features.append(ResolvedFeature(source, transform, 0.0, 1.0, labels, counts))
+            problem = one_hot_problem(found, rows, config.max_categories)
         else:
-            features.append(_numeric_feature(source, transform, profile))
+            problem = numeric_problem(found, rows, transform)
+        if problem:
+            raise _feature_error(source.name, problem)
+        if transform == ONE_HOT:
+            categories, counts = found.categories, found.category_counts
+            features.append(ResolvedFeature(source, transform, 0.0, 1.0, categories, counts))
+        else:
+            features.append(_numeric_feature(source, transform, found))
     return ResolvedFeatures(rows, tuple(features), _order_by(config, features))
 
 
-def _auto_sources(df: DataFrame) -> tuple[list[FeatureSource], list[FeatureSource]]:
-    """Return the auto candidates: the RFM log columns (all four or none), then the others."""
+def _auto_columns(df: DataFrame) -> tuple[list[FeatureSource], list[FeatureSource]]:
+    """Return the auto column candidates: the RFM log columns (all four or none), the others."""
     types = {item.name: item.dataType for item in df.schema.fields}
     rfm = [
         FeatureSource(name)
@@ -194,28 +208,34 @@ def _auto_sources(df: DataFrame) -> tuple[list[FeatureSource], list[FeatureSourc
         for name in DEMOGRAPHIC_FEATURES
         if name in types and type_problem(types[name], STANDARDISE) is None
     ]
-    attributes = [
-        FeatureSource(key, is_attribute=True, from_text=True)
-        for key in attribute_keys(df)
-        if key not in types
-    ]
-    return (rfm if len(rfm) == len(RFM_FEATURES) else []), columns + attributes
+    return (rfm if len(rfm) == len(RFM_FEATURES) else []), columns
 
 
 def _resolve_auto(df: DataFrame, config: SegmentationConfig) -> ResolvedFeatures:
     """Resolve `features: auto`: complete RFM logs, else every usable numeric candidate."""
-    rfm, others = _auto_sources(df)
-    sources = rfm + others
-    rows, profiles = profile_candidates(df, config.id_column, [(s, STANDARDISE) for s in sources])
+    rfm, columns = _auto_columns(df)
+    profile = profile_input(
+        df,
+        config.id_column,
+        [(source, STANDARDISE) for source in rfm + columns],
+        max_categories=config.max_categories,
+        attributes=True,
+    )
+    rows = profile.rows
+    candidates = list(zip(rfm + columns, profile.candidates, strict=True)) + [
+        (FeatureSource(key, is_attribute=True, from_text=True), profile.attributes[key])
+        for key in profile.attribute_keys
+        if key not in df.columns
+    ]
     usable: list[ResolvedFeature] = []
     skipped: list[str] = []
-    for source, profile in zip(sources, profiles, strict=True):
-        problem = numeric_problem(profile, rows, STANDARDISE)
+    for source, found in candidates:
+        problem = numeric_problem(found, rows, STANDARDISE)
         if problem:
             skipped.append(f"{source.name} {problem}")
         else:
-            usable.append(_numeric_feature(source, STANDARDISE, profile))
-    rfm_complete = bool(rfm) and all(profile.present == rows for profile in profiles[: len(rfm)])
+            usable.append(_numeric_feature(source, STANDARDISE, found))
+    rfm_complete = bool(rfm) and all(found.present == rows for _, found in candidates[: len(rfm)])
     chosen = [f for f in usable if f.source in rfm] if rfm_complete else []
     if not chosen:
         chosen = [f for f in usable if f.source not in rfm]

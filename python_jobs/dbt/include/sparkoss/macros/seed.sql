@@ -13,10 +13,24 @@
 {% macro sparkoss__load_csv_rows(model, agate_table) %}
     {%- set bulk_load = model['config'].get('bulk_load', true) | string | lower -%}
     {%- if target.method == 'session' and bulk_load not in ['false', '0', 'no'] -%}
-        {{ return(sparkoss__bulk_load_csv_rows(model, agate_table)) }}
+        {%- set sql = sparkoss__bulk_load_csv_rows(model, agate_table) -%}
     {%- else -%}
-        {{ return(spark__load_csv_rows(model, agate_table)) }}
+        {%- set sql = spark__load_csv_rows(model, agate_table) -%}
     {%- endif -%}
+    {%- do sparkoss__record_parsed_rows(agate_table) -%}
+    {{ return(sql) }}
+{% endmacro %}
+
+
+{% macro sparkoss__record_parsed_rows(agate_table) %}
+    {#- Keep on the seed table how many data rows dbt parsed from the CSV file (header
+        excluded), as the table property `dbt.parsed_row_count`, so that models can reconcile
+        against dbt's own count instead of counting the table against itself. -#}
+    {% call statement('record_parsed_rows') %}
+        alter table {{ this.render() }} set tblproperties (
+            'dbt.parsed_row_count' = '{{ agate_table.rows | length }}'
+        )
+    {% endcall %}
 {% endmacro %}
 
 
