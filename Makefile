@@ -14,7 +14,7 @@ VARS ?=
 TARGET ?= local
 export DBT_TARGET := $(TARGET)
 
-.PHONY: build test install seed-data lint pytest docs shell serve stop clean
+.PHONY: build test install seed-data lint pytest docs shell serve stop beeline clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,8 +42,12 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check python_jobs tests bench models
 	$(BIN)/sqlfluff lint models tests macros --processes 2
 
+## pytest: the project's suites, then dbt Labs' adapter suites on the embedded target and
+## through a Spark server of their own (each pytest process owns one JVM or one server)
 pytest: $(STAMP)
 	$(BIN)/pytest
+	$(BIN)/pytest tests/adapter
+	SPARKOSS_TEST_TARGET=server $(BIN)/pytest tests/adapter
 
 ## docs: serve the dbt docs site written by `make build` on http://127.0.0.1:8080
 docs: $(STAMP)
@@ -56,6 +60,11 @@ shell: $(STAMP)
 ## serve: start the Spark server (HiveServer2 :10000, Connect :15002, .spark-server/); waits for both
 serve: $(STAMP)
 	$(BIN)/python -m customer_segmentation.sparkserver start
+
+## beeline: the beeline pip pyspark ships, connected to the server's DBT_SCHEMA over JDBC
+beeline: $(STAMP)
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/beeline \
+		-u jdbc:hive2://127.0.0.1:$${SPARK_THRIFT_PORT:-10000}/$(DBT_SCHEMA)
 
 ## stop: stop the server `make serve` started (no process, no open port left)
 stop: $(STAMP)

@@ -35,3 +35,16 @@ def spark(spark_state_dir: Path):
     session = local_session(spark_state_dir, **{"spark.driver.memory": "3g"})
     yield session
     session.stop()
+
+
+@pytest.fixture(scope="session")
+def spark_server(tmp_path_factory: pytest.TempPathFactory):
+    """One project Spark server (Thrift + Connect, `make serve`'s command) for the session.
+
+    Started on free loopback ports with its own state folder, so a `make serve` left running
+    in the checkout is never touched; stopped at the end of the session, always.
+    """
+    from customer_segmentation.sparkserver.managed import managed_server
+
+    with managed_server(tmp_path_factory.mktemp("spark_server") / "state") as server:
+        yield server

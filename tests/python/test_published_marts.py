@@ -14,12 +14,9 @@ import re
 import shutil
 import threading
 import time
-from datetime import date
-from pathlib import Path
 
 import pytest
 
-from customer_segmentation.datagen import write_customers
 from dbt_harness import PROJECT_DIR, DbtFailed, DbtProject
 from published_reader import SparkSessionConnection, problems, read_loop
 
@@ -227,35 +224,5 @@ def test_c_readers_during_rebuilds_of_the_probe(spark, probe, materialized):
         assert found, "the reader saw nothing of dbt-spark's drop-and-create"
 
 
-def test_c_readers_during_a_full_rebuild_see_only_complete_marts(spark, tmp_path_factory):
-    """Build the real project on one data set, rebuild it on another (and another k) while a
-    reader queries the five BI marts: every read is one build's complete mart."""
-    folder = tmp_path_factory.mktemp("published_data")
-    for name, customers, seed in (("a.csv", 600, 11), ("b.csv", 900, 12)):
-        write_customers(folder / name, customers=customers, seed=seed, as_of=date(2026, 6, 30))
-    project = DbtProject.copy(
-        tmp_path_factory.mktemp("published_e2e"), "published_e2e", folder / "a.csv"
-    )
-    relations = [f"{project.schema}.{mart}" for mart in BI_MARTS]
-
-    def counts() -> dict[str, int]:
-        return {relation: spark.table(relation).count() for relation in relations}
-
-    project.run("seed")
-    _run(project, "run", segmentation={"k": 3})
-    first = counts()
-    shutil.copy2(folder / "b.csv", Path(project.root) / "seeds" / "customers.csv")
-    started = time.perf_counter()
-    with Reader(spark, relations) as reader:
-        _run(project, "build", segmentation={"k": 4})
-    rebuild_seconds = time.perf_counter() - started
-    second = counts()
-
-    complete = {relation: [first[relation], second[relation]] for relation in relations}
-    print(f"rebuild {rebuild_seconds:.0f} s, {len(reader.reads)} reads, complete counts {complete}")
-    assert problems(reader.reads, complete) == []
-    for relation in relations:
-        seen = [read.rows for read in reader.reads if read.relation == relation]
-        assert seen[0] == first[relation] and seen[-1] == second[relation], relation
-    summary = f"{project.schema}.segment_summary"
-    assert (first[summary], second[summary]) == (3, 4)  # the rebuild did change the marts
+# The full-project variant (a reader process over HiveServer2 during a whole rebuild) is
+# test_server_target.py::test_a_dashboard_reading_during_a_rebuild_sees_only_complete_marts.

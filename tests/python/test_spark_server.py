@@ -14,7 +14,6 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,63 +22,25 @@ from pathlib import Path
 import pytest
 
 from customer_segmentation.sparkserver import auth
+from customer_segmentation.sparkserver.managed import HOST, run_command
+from customer_segmentation.sparkserver.managed import server_env as managed_env
 from customer_segmentation.sparkserver.settings import ServerSettings
 
 pytestmark = [pytest.mark.server, pytest.mark.slow]
 
-HOST = "127.0.0.1"
-SERVER_VARIABLES = (
-    "SPARK_SERVER_HOST",
-    "SPARK_THRIFT_PORT",
-    "SPARK_CONNECT_PORT",
-    "SPARK_SERVER_STATE_DIR",
-    "SPARK_SERVER_DRIVER_MEMORY",
-    "SPARK_SERVER_LOG_LEVEL",
-    "SPARK_SERVER_MASTER",
-    "SPARK_SERVER_START_TIMEOUT",
-    "SPARK_SERVER_AUTH",
-    "SPARK_SERVER_USER",
-    "SPARK_SERVER_PASSWORD",
-    "SPARK_CONNECT_AUTHENTICATE_TOKEN",
-)
 USER = "dbt_runner"
 PASSWORD = "s3cret;=pass"  # `;` and `=` would break an unquoted sc:// token parameter
 TOKEN = "connect-token;=42"
 
 
-def free_port() -> int:
-    """A TCP port that is free on loopback right now."""
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
-
-
 def server_env(state_dir: Path, **overrides: str) -> dict[str, str]:
     """A clean environment for the CLI: free ports, state_dir, 1g driver, loopback."""
-    env = {key: value for key, value in os.environ.items() if key not in SERVER_VARIABLES}
-    env.update(
-        SPARK_LOCAL_IP=HOST,
-        SPARK_SERVER_STATE_DIR=str(state_dir),
-        SPARK_THRIFT_PORT=str(free_port()),
-        SPARK_CONNECT_PORT=str(free_port()),
-        SPARK_SERVER_DRIVER_MEMORY="1g",
-    )
-    env.update(overrides)
-    return env
+    return managed_env(state_dir, **{"SPARK_SERVER_DRIVER_MEMORY": "1g", **overrides})
 
 
 def run_cli(command: str, env: dict[str, str], timeout: float = 240) -> subprocess.CompletedProcess:
     """`python -m customer_segmentation.sparkserver command` with env, beside its state folder."""
-    state_dir = Path(env["SPARK_SERVER_STATE_DIR"])
-    return subprocess.run(
-        [sys.executable, "-m", "customer_segmentation.sparkserver", command],
-        env=env,
-        cwd=next(folder for folder in state_dir.parents if folder.is_dir()),
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
+    return run_command(command, env, timeout)
 
 
 def one_line_error(result: subprocess.CompletedProcess) -> str:

@@ -101,9 +101,24 @@ class SparkConnectPythonJobHelper(_OpenSourceSparkHelper):
         try:
             from pyspark.sql import SparkSession
 
-            return SparkSession.builder.remote(self.credentials.connect_url).getOrCreate()
+            session = SparkSession.builder.remote(self.credentials.connect_url).getOrCreate()
         except ImportError as error:
             raise DbtRuntimeError(
                 "Spark Connect needs the client extras: pip install 'pyspark[connect]==4.3.*' "
                 f"({error})"
             ) from error
+        _activate_in_this_thread(session)
+        return session
+
+
+def _activate_in_this_thread(session: Any) -> None:
+    """Make a Spark Connect session the active one of the calling thread too.
+
+    pyspark.ml over Spark Connect finds its session through the thread-local *active* session,
+    which getOrCreate sets only in the thread that created the session; dbt runs each model
+    in one of its worker threads, so a later model's KMeans would find none (an
+    AssertionError in pyspark.ml.util). The Connect session class has no public setter.
+    """
+    activate = getattr(type(session), "_set_default_and_active_session", None)
+    if activate is not None:
+        activate(session)
