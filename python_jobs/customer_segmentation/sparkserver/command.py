@@ -38,6 +38,11 @@ def spark_conf(settings: ServerSettings) -> dict[str, str]:
         "spark.sql.sources.default": "parquet",
         "spark.sql.session.timeZone": "UTC",
         "spark.sql.catalogImplementation": "hive",
+        # Every client (each HiveServer2 connection, each Spark Connect session) has its own
+        # session with its own cache of table file listings, and dbt rewrites tables from
+        # one while models read them from another: without the cache each query lists the
+        # table's files afresh instead of reading files another session has replaced.
+        "spark.sql.filesourceTableRelationCacheSize": "0",
         "spark.sql.warehouse.dir": str(settings.warehouse_dir),
         "spark.hadoop.javax.jdo.option.ConnectionURL": (
             f"jdbc:derby:;databaseName={settings.metastore_dir};create=true"
