@@ -12,7 +12,6 @@ export DBT_SCHEMA ?= segmentation
 VARS ?=
 # TARGET=server: build through the Spark server started by `make serve` (README "Targets")
 TARGET ?= local
-export DBT_TARGET := $(TARGET)
 
 .PHONY: build test install seed-data lint pytest docs shell serve stop beeline clean
 
@@ -28,7 +27,8 @@ install: $(STAMP)
 ## or with TARGET=server through the running `make serve` server
 build: $(STAMP)
 	@test -f seeds/customers.csv || $(MAKE) seed-data
-	$(BIN)/python -m customer_segmentation.dbtchain build "docs generate" $(if $(VARS),-- --vars "$$(cat $(VARS))")
+	DBT_TARGET=$(TARGET) $(BIN)/python -m customer_segmentation.dbtchain build "docs generate" \
+		$(if $(VARS),-- --vars "$$(cat $(VARS))")
 
 ## seed-data: (re)generate the shipped seed deterministically (overwrites seeds/customers.csv)
 seed-data: $(STAMP)
@@ -45,9 +45,9 @@ lint: $(STAMP)
 ## pytest: the project's suites, then dbt Labs' adapter suites on the embedded target and
 ## through a Spark server of their own (each pytest process owns one JVM or one server)
 pytest: $(STAMP)
-	$(BIN)/pytest
-	$(BIN)/pytest tests/adapter
-	SPARKOSS_TEST_TARGET=server $(BIN)/pytest tests/adapter
+	env -u DBT_TARGET $(BIN)/pytest
+	env -u DBT_TARGET $(BIN)/pytest tests/adapter
+	env -u DBT_TARGET SPARKOSS_TEST_TARGET=server $(BIN)/pytest tests/adapter
 
 ## docs: serve the dbt docs site written by `make build` on http://127.0.0.1:8080
 docs: $(STAMP)
