@@ -112,6 +112,23 @@ def managed_server(state_dir: Path, **overrides: str) -> Iterator[ManagedServer]
             raise RuntimeError(f"the Spark server did not start:\n{result.stdout}{result.stderr}")
         yield ManagedServer(env=env, settings=settings, pid=int(settings.pid_file.read_text()))
     finally:
+        _stop_connect_sessions()
         run_command("stop", env, timeout=90)
         with contextlib.suppress(OSError, ValueError):
             os.killpg(int(settings.pid_file.read_text()), signal.SIGKILL)
+
+
+def _stop_connect_sessions() -> None:
+    """Close this process's Spark Connect sessions while their server still answers.
+
+    A session left open releases itself at interpreter exit, and against a stopped server
+    the client retries with back-off for minutes before it gives up.
+    """
+    try:
+        from pyspark.sql.connect.session import SparkSession as ConnectSession
+    except ImportError:
+        return
+    for session in {ConnectSession.getActiveSession(), ConnectSession._get_default_session()}:
+        if session is not None:
+            with contextlib.suppress(Exception):
+                session.stop()
