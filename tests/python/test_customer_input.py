@@ -53,7 +53,7 @@ def error_of(chunks: list[bytes], encoding: str) -> str:
     return str(caught.value)
 
 
-# check_encoding and java_charset: pure Python
+# check_encoding and spark_csv_charset: pure Python
 
 
 @pytest.mark.parametrize("chunk_size", [1, 2, 3, 7, 1 << 20])

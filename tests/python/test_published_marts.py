@@ -22,13 +22,6 @@ from published_reader import SparkSessionConnection, problems, read_loop
 
 pytestmark = [pytest.mark.dbt, pytest.mark.slow]
 
-BI_MARTS = [
-    "segment_summary",
-    "segment_profiles",
-    "segment_mix",
-    "marketing_audiences",
-    "ad_platform_export",
-]
 VERSION = re.compile(r"[a-z_]+__v[0-9]{14}_[0-9a-f]{8}")
 
 PROBE_FILES = {
