@@ -44,7 +44,7 @@ final as (
         features.as_of_date,
         segments.segment_id,
         segments.distance_to_centroid,
-        segments.segmentation_run_id
+        segments.model_version
     from features
     inner join segments
         on features.customer_id = segments.customer_id

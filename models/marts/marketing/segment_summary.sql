@@ -22,7 +22,7 @@ run as (
 
     select
         max(segments.as_of_date) as as_of_date,
-        max(segments.segmentation_run_id) as segmentation_run_id
+        max(segments.model_version) as model_version
     from segments
 
 ),
@@ -66,7 +66,7 @@ final as (
 
         -- run
         run.as_of_date,
-        run.segmentation_run_id
+        run.model_version
 
     from profiles
     inner join names

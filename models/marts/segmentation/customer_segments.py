@@ -1,25 +1,17 @@
-"""Customer segments: MLlib KMeans over the feature mart with the chosen k."""
+"""Customer segments: every customer scored by the current saved model version (no refit)."""
 
 from pyspark.sql import functions as F
 
-from customer_segmentation.segmentation import (
-    SegmentationConfig,
-    as_of_date_of,
-    assign_segments,
-    chosen_k,
-    run_id,
-)
+from customer_segmentation.segmentation import as_of_date_of, require_current, score_record
 
 
 def model(dbt, session):
     """One row per customer of customer_features with its segment and centroid distance."""
-    config = SegmentationConfig.from_dict(dbt.config.get("segmentation"))
     features = dbt.ref("customer_features")
-    k = chosen_k(dbt.ref("segment_k_selection"))
-    as_of_date = as_of_date_of(features)
-    return assign_segments(features, config, k).select(
+    record = require_current(dbt.ref("segmentation_models"))
+    return score_record(features, record).select(
         "*",
-        F.lit(k).alias("segment_count"),
-        F.lit(as_of_date).alias("as_of_date"),
-        F.lit(run_id(config, as_of_date)).alias("segmentation_run_id"),
+        F.lit(record["k"]).alias("segment_count"),
+        F.lit(as_of_date_of(features)).alias("as_of_date"),
+        F.lit(record["model_version"]).alias("model_version"),
     )

@@ -1,9 +1,14 @@
-"""Segment centroids per resolved feature (one row per one_hot category), means and z-scores."""
+"""Segment centroids per model feature (one row per one_hot category), means and z-scores."""
 
-from customer_segmentation.segmentation import SegmentationConfig, describe_centroids
+from customer_segmentation.segmentation import describe_centroids, require_current, resolved_of
 
 
 def model(dbt, session):
-    """One row per segment and clustering feature (or one_hot `<feature>=<category>`)."""
-    config = SegmentationConfig.from_dict(dbt.config.get("segmentation"))
-    return describe_centroids(dbt.ref("customer_features"), dbt.ref("customer_segments"), config)
+    """One row per segment and model feature, z-scores against the model's training input."""
+    record = require_current(dbt.ref("segmentation_models"))
+    return describe_centroids(
+        dbt.ref("customer_features"),
+        dbt.ref("customer_segments"),
+        resolved_of(record),
+        record["id_column"],
+    )

@@ -9,14 +9,13 @@ from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql.types import DoubleType, IntegerType, LongType, StringType, StructField, StructType
 
-from customer_segmentation.segmentation.config import SegmentationConfig
 from customer_segmentation.segmentation.expressions import (
     column_ref,
     indicator,
     numeric_value,
     transformed_value,
 )
-from customer_segmentation.segmentation.resolution import ResolvedFeature, resolve_features
+from customer_segmentation.segmentation.resolution import ResolvedFeature, ResolvedFeatures
 
 CENTROID_SCHEMA = StructType(
     [
@@ -63,27 +62,27 @@ def centroid_rows(
 
 
 def describe_centroids(
-    features_df: DataFrame, segments_df: DataFrame, config: SegmentationConfig
+    features_df: DataFrame, segments_df: DataFrame, resolved: ResolvedFeatures, id_column: str
 ) -> DataFrame:
     """Return one row per segment and resolved feature, in long format (see CENTROID_SCHEMA).
 
     Numeric features: mean_value in the input's units, centroid_transformed after the
     transform (before scaling), centroid_z = (centroid_transformed - mean) / stddev over the
-    whole input. one_hot features give one row per category, feature `<feature>=<category>`,
-    with the segment's share of it as mean_value and centroid_transformed, and its z-score
+    model's training input (resolved: the model's features and statistics). one_hot
+    features give one row per category, feature `<feature>=<category>`, with the segment's
+    share of it as mean_value and centroid_transformed, and its z-score
     (see indicator_z). centroid_z is what KMeans saw for standardise and log1p features, and
     a comparable descriptive score for none and one_hot (which KMeans sees unscaled).
-    Every customer must have exactly one segment.
+    Every customer must have a segment (that each has only one is customer_segments' test).
     """
-    resolved = resolve_features(features_df, config)
     columns = [measures(feature) for feature in resolved.features]
     aliases = [[f"m_{i}_{j}" for j in range(len(group))] for i, group in enumerate(columns)]
     segments = segments_df.select(
-        column_ref(config.id_column).alias(config.id_column),
+        column_ref(id_column).alias(id_column),
         F.col("segment_id").cast("int").alias("segment_id"),
     )
     measured = features_df.select(
-        column_ref(config.id_column).alias(config.id_column),
+        column_ref(id_column).alias(id_column),
         *[
             column.alias(alias)
             for group, names in zip(columns, aliases, strict=True)
@@ -91,7 +90,7 @@ def describe_centroids(
         ],
     )
     per_segment = (
-        measured.join(segments, on=config.id_column, how="left")
+        measured.join(segments, on=id_column, how="left")
         .groupBy("segment_id")
         .agg(
             F.count(F.lit(1)).alias("customer_count"),
@@ -99,7 +98,7 @@ def describe_centroids(
         )
         .collect()
     )
-    _require_full_assignment(per_segment, resolved.row_count)
+    _require_full_assignment(per_segment)
 
     rows = []
     for row in sorted(
@@ -116,12 +115,12 @@ def describe_centroids(
     return features_df.sparkSession.createDataFrame(rows, CENTROID_SCHEMA)
 
 
-def _require_full_assignment(per_segment: list, row_count: int) -> None:
-    """Raise unless the per-segment counts cover every customer exactly once."""
+def _require_full_assignment(per_segment: list) -> None:
+    """Raise unless every customer of the feature mart has a segment."""
     unassigned = sum(row["customer_count"] for row in per_segment if row["segment_id"] is None)
     assigned = sum(row["customer_count"] for row in per_segment if row["segment_id"] is not None)
-    if unassigned or assigned != row_count:
+    if unassigned:
         raise ValueError(
-            f"segments_df must give every one of the {row_count} customers exactly one "
-            f"segment_id: {unassigned} have none, {assigned} assignments in all"
+            f"segments_df must give every customer a segment_id: {unassigned} of "
+            f"{unassigned + assigned} have none"
         )

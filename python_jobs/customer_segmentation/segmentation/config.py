@@ -16,6 +16,11 @@ these defaults.
 | `order_by` | `log_monetary` | segment 1 = highest centroid of this numeric feature (see below) |
 | `num_partitions` | `4` | partitions of the id-hashed copy KMeans fits on (they shape its init) |
 | `max_categories` | `20` | most categories a `one_hot` feature may have, null counted (<= 100000) |
+| `mode` | `auto` | `train` (new model version), `score` (the current one), `auto` (below) |
+| `model_store` | `null` | folder or URI of saved models; null: the warehouse's model store |
+| `match_threshold` | `1.0` | a retrained segment this close (current z-space) keeps its id |
+| `drift_psi_threshold` | `0.25` | a feature drifts above this population stability index |
+| `drift_mean_shift_threshold` | `0.5` | ... or when its mean moved more training stddevs |
 
 Transforms: `standardise` (z-score), `log1p` (ln(1 + x), then z-score), `none` (the raw value,
 unscaled) and `one_hot` (an unscaled 0/1 indicator per category, null as "(missing)").
@@ -24,6 +29,9 @@ non-constant numeric column of age, annual_income_amount, spending_score, tenure
 numeric `attributes` key, standardised. `k: auto` breaks silhouette ties towards the smaller k.
 `order_by` falls back to the first resolved numeric feature when it is not resolved (the
 default on an input without purchase history, such as a demographic file) or is null.
+`mode: auto` trains when there is no model yet, when the model settings (every key above
+`mode`) or the resolved features differ from the current version's, or when a feature
+drifts; otherwise it scores. The last five keys steer the lifecycle and never force a retrain.
 """
 
 from __future__ import annotations
@@ -44,6 +52,17 @@ LOG1P = "log1p"
 NONE = "none"
 ONE_HOT = "one_hot"
 TRANSFORMS = (STANDARDISE, LOG1P, NONE, ONE_HOT)
+TRAIN = "train"
+SCORE = "score"
+MODES = (TRAIN, SCORE, AUTO)
+# Keys that steer the model's life rather than the model: changing them never forces a retrain.
+LIFECYCLE_KEYS = (
+    "mode",
+    "model_store",
+    "match_threshold",
+    "drift_psi_threshold",
+    "drift_mean_shift_threshold",
+)
 DEFAULT_ORDER_BY = "log_monetary"
 # min_by(..., k) in the one-pass profile (segmentation.profiling) takes k <= 100000.
 MAX_CATEGORIES_LIMIT = 100_000
@@ -121,6 +140,11 @@ class SegmentationConfig:
     order_by: str | None = DEFAULT_ORDER_BY
     num_partitions: int = 4
     max_categories: int = 20
+    mode: str = AUTO
+    model_store: str | None = None
+    match_threshold: float = 1.0
+    drift_psi_threshold: float = 0.25
+    drift_mean_shift_threshold: float = 0.5
 
     def __post_init__(self) -> None:
         """Validate every field and freeze the feature mapping."""
@@ -150,6 +174,31 @@ class SegmentationConfig:
                 f"{config_key('features')} must not contain the id column {self.id_column!r}"
             )
         self._validate_order_by()
+        self._validate_lifecycle()
+
+    def _validate_lifecycle(self) -> None:
+        """Raise unless mode, model_store and the lifecycle thresholds are usable."""
+        if self.mode not in MODES:
+            raise SegmentationConfigError(
+                f"{config_key('mode')} must be one of {list(MODES)}, got {self.mode!r}"
+            )
+        if self.model_store is not None and (
+            not isinstance(self.model_store, str) or not self.model_store.strip()
+        ):
+            raise SegmentationConfigError(
+                f"{config_key('model_store')} must be a path or URI, or null, "
+                f"got {self.model_store!r}"
+            )
+        for key in ("match_threshold", "drift_psi_threshold", "drift_mean_shift_threshold"):
+            value = getattr(self, key)
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or not (0 <= value < float("inf"))
+            ):
+                raise SegmentationConfigError(
+                    f"{config_key(key)} must be a finite number >= 0, got {value!r}"
+                )
 
     def _validate_order_by(self) -> None:
         """Raise unless order_by is None or a string; with explicit features, a numeric one.
@@ -233,6 +282,15 @@ def canonical_json(config: SegmentationConfig, as_of_date: dt.date | str) -> str
         payload["features"] = [[name, transform] for name, transform in payload["features"].items()]
     payload["as_of_date"] = as_of_date.isoformat()
     return json.dumps(payload, sort_keys=True, separators=(",", ":"))
+
+
+def model_fingerprint(config: SegmentationConfig) -> str:
+    """Return a short hash of the settings that define a model (not the LIFECYCLE_KEYS)."""
+    payload = {key: value for key, value in config.to_dict().items() if key not in LIFECYCLE_KEYS}
+    if not config.is_auto_features:
+        payload["features"] = [[name, transform] for name, transform in config.features.items()]
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def run_id(config: SegmentationConfig, as_of_date: dt.date | str) -> str:

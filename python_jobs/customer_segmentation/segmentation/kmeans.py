@@ -1,41 +1,40 @@
-"""KMeans fitting and the choice of k: a seeded sweep scored by WCSS and silhouette."""
+"""KMeans fitting and the choice of k: one seeded fit per k, scored by WCSS, silhouette, DB.
+
+Every candidate k is fitted once on the prepared (cached) input; the fit of the chosen k is
+the model that is saved, so nothing is fitted twice.
+"""
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from pyspark.ml.clustering import KMeans, KMeansModel
 from pyspark.ml.evaluation import ClusteringEvaluator
-from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
-from pyspark.sql.types import (
-    BooleanType,
-    DoubleType,
-    IntegerType,
-    StringType,
-    StructField,
-    StructType,
-)
 
 from customer_segmentation.segmentation.config import SegmentationConfig
-from customer_segmentation.segmentation.features import (
-    VECTOR_COLUMN,
-    PreparedFeatures,
-    prepare_features,
-)
+from customer_segmentation.segmentation.features import VECTOR_COLUMN, PreparedFeatures
+from customer_segmentation.segmentation.labels import distance_column
 
 CLUSTER_COLUMN = "__segmentation_cluster"
-K_SELECTION_SCHEMA = StructType(
-    [
-        StructField("k", IntegerType(), nullable=False),
-        StructField("wcss", DoubleType(), nullable=False),
-        StructField("silhouette", DoubleType(), nullable=False),
-        StructField("is_chosen", BooleanType(), nullable=False),
-        StructField("features", StringType(), nullable=False),
-        StructField("order_by", StringType(), nullable=True),
-    ]
-)
 _SILHOUETTE_TIE_TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True)
+class KFit:
+    """One k of the sweep: its fitted model and scores (WCSS, silhouette, Davies-Bouldin)."""
+
+    k: int
+    model: KMeansModel
+    wcss: float
+    silhouette: float
+    davies_bouldin: float
+
+    @property
+    def centers(self) -> list[list[float]]:
+        """The fitted centres as plain floats, in cluster index order."""
+        return [[float(value) for value in center] for center in self.model.clusterCenters()]
 
 
 def count_distinct_points(prepared: PreparedFeatures) -> int:
@@ -80,6 +79,51 @@ def silhouette(model: KMeansModel, prepared: PreparedFeatures) -> float:
     return float(evaluator.evaluate(model.transform(prepared.frame)))
 
 
+def davies_bouldin(centers: list[list[float]], scatter: dict[int, float]) -> float:
+    """Davies-Bouldin index: mean over clusters of the worst (s_i + s_j) / d(c_i, c_j).
+
+    scatter maps cluster -> mean Euclidean distance of its members to its centre; lower is
+    better separated. Clusters at zero distance from each other count as infinitely bad.
+    """
+    worst = []
+    for i, center in enumerate(centers):
+        ratios = []
+        for j, other in enumerate(centers):
+            if i == j:
+                continue
+            distance = math.dist(center, other)
+            spread = scatter.get(i, 0.0) + scatter.get(j, 0.0)
+            ratios.append(spread / distance if distance > 0 else math.inf)
+        worst.append(max(ratios))
+    return sum(worst) / len(worst)
+
+
+def cluster_scatter(model: KMeansModel, prepared: PreparedFeatures) -> dict[int, float]:
+    """Return cluster -> mean Euclidean distance of its members to its centre (one pass)."""
+    centers = [[float(value) for value in center] for center in model.clusterCenters()]
+    cluster = F.col(CLUSTER_COLUMN)
+    rows = (
+        model.transform(prepared.frame)
+        .groupBy(cluster.alias("cluster"))
+        .agg(F.avg(distance_column(F.col(VECTOR_COLUMN), cluster, centers)).alias("scatter"))
+        .collect()
+    )
+    return {int(row["cluster"]): float(row["scatter"]) for row in rows}
+
+
+def fit_k(prepared: PreparedFeatures, k: int, config: SegmentationConfig) -> KFit:
+    """Fit one k and score it (three passes over the cached input: fit, silhouette, scatter)."""
+    model = fit_kmeans(prepared, k, config)
+    centers = [[float(value) for value in center] for center in model.clusterCenters()]
+    return KFit(
+        k=k,
+        model=model,
+        wcss=float(model.summary.trainingCost),
+        silhouette=silhouette(model, prepared),
+        davies_bouldin=davies_bouldin(centers, cluster_scatter(model, prepared)),
+    )
+
+
 def candidate_ks(config: SegmentationConfig, row_count: int, distinct_points: int) -> list[int]:
     """Return the ks to fit: k_min..k_max capped at what the data allows, plus a fixed k."""
     capacity = min(row_count, distinct_points)
@@ -104,31 +148,6 @@ def choose_k(scores: dict[int, float], config: SegmentationConfig) -> int:
     return min(k for k, score in finite.items() if score >= best - _SILHOUETTE_TIE_TOLERANCE)
 
 
-def select_k(features_df: DataFrame, config: SegmentationConfig) -> DataFrame:
-    """Fit every candidate k; return one row per k (see K_SELECTION_SCHEMA).
-
-    features ("name:transform,...") and order_by record what the run resolved and used.
-    """
-    with prepare_features(features_df, config) as prepared:
-        resolved = prepared.resolved
-        row_count = resolved.row_count
-        distinct_points = count_distinct_points(prepared)
-        ks = candidate_ks(config, row_count, distinct_points)
-        wcss: dict[int, float] = {}
-        scores: dict[int, float] = {}
-        for k in ks:
-            model = fit_kmeans(prepared, k, config)
-            wcss[k] = float(model.summary.trainingCost)
-            scores[k] = silhouette(model, prepared)
-    chosen = choose_k(scores, config)
-    described = resolved.describe()
-    rows = [(k, wcss[k], scores[k], k == chosen, described, resolved.order_by) for k in ks]
-    return features_df.sparkSession.createDataFrame(rows, K_SELECTION_SCHEMA)
-
-
-def chosen_k(k_selection: DataFrame) -> int:
-    """Return the k marked is_chosen in a select_k result (a handful of rows)."""
-    chosen = k_selection.where(F.col("is_chosen")).select("k").collect()
-    if len(chosen) != 1:
-        raise ValueError(f"expected exactly one chosen k in the k selection, got {len(chosen)}")
-    return int(chosen[0]["k"])
+def sweep_k(prepared: PreparedFeatures, config: SegmentationConfig, ks: list[int]) -> list[KFit]:
+    """Fit and score every k of ks on the prepared input, in order."""
+    return [fit_k(prepared, k, config) for k in ks]

@@ -92,12 +92,19 @@ def make_unique(names: Mapping[int, str], taken: Iterable[str]) -> dict[int, str
     }
 
 
-def assign_unique_names(candidates: DataFrame, centroids: DataFrame) -> DataFrame:
+def assign_unique_names(
+    candidates: DataFrame,
+    centroids: DataFrame,
+    reserved_rules: Iterable[int] = (),
+    reserved_names: Iterable[str] = (),
+) -> DataFrame:
     """One row per segment of `centroids` (segment_centroids), named uniquely per build.
 
-    candidates (int_segment_name_candidates) may be empty. A segment matched to a rule takes its
-    name, rule_order, match_distance and playbook (PLAYBOOK_COLUMNS, when the candidates carry
-    them); any other gets descriptive_name of its centroid rows and nulls. Only the k x rules
+    candidates (int_segment_name_candidates) may be empty. Rules in reserved_rules and names
+    in reserved_names belong to segments named before (segment_registry) and are not used.
+    A segment matched to a rule takes its name, rule_order, match_distance and playbook
+    (PLAYBOOK_COLUMNS, when the candidates carry them); any other gets descriptive_name of its
+    centroid rows and nulls. Only the k x rules
     pairs and the k x features centroid rows reach the driver.
     """
     profile_rows = centroids.select("segment_id", "feature", "transform", "centroid_z").collect()
@@ -106,6 +113,8 @@ def assign_unique_names(candidates: DataFrame, centroids: DataFrame) -> DataFram
         profiles.setdefault(row.segment_id, []).append(
             (row.feature, row.transform, float(row.centroid_z))
         )
+    reserved_rules = set(reserved_rules)
+    reserved_names = list(reserved_names)
     rows = [
         row
         for row in candidates.select(
@@ -118,7 +127,7 @@ def assign_unique_names(candidates: DataFrame, centroids: DataFrame) -> DataFram
                 for name in PLAYBOOK_COLUMNS
             ],
         ).collect()
-        if row.segment_id in profiles
+        if row.segment_id in profiles and row.rule_order not in reserved_rules
     ]
     names = {(row.segment_id, row.rule_order): row for row in rows}
     matched = greedy_unique_match(
@@ -131,7 +140,7 @@ def assign_unique_names(candidates: DataFrame, centroids: DataFrame) -> DataFram
             for segment, profile in profiles.items()
             if segment not in ruled
         },
-        taken=[row.segment_name for row in ruled.values()],
+        taken=[row.segment_name for row in ruled.values()] + reserved_names,
     )
     result = []
     for segment in sorted(profiles):

@@ -1,0 +1,320 @@
+"""The model's life across builds: train a new version or score with the current one.
+
+advance() is what the `segmentation_models` dbt model runs each build. Given the feature mart
+and the registry's records so far, it measures drift against the current version, decides
+(`segmentation.mode`: train, score, or auto), and returns the registry's new records:
+
+- score: the current version is kept; its latest-build columns (action, reason, drift) are
+  updated. Nothing is fitted.
+- train: a new version is fitted (features resolved and scaled once, k swept, the chosen fit
+  kept), saved as one PipelineModel under the model store, matched to the current version
+  (segmentation.matching) so that surviving segments keep their ids, and marked current.
+
+Centroids are matched in the current version's standardised space: a new centroid is mapped
+back through its own scaler to the transformed values, then standardised with the current
+version's statistics. Versions over different coordinates (other features or categories)
+share no ids: every segment of the new version is new.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from pyspark.sql import DataFrame
+
+from customer_segmentation.segmentation.config import (
+    AUTO,
+    SCORE,
+    TRAIN,
+    SegmentationConfig,
+    model_fingerprint,
+)
+from customer_segmentation.segmentation.drift import FeatureDrift, baselines, drift
+from customer_segmentation.segmentation.features import is_scaled
+from customer_segmentation.segmentation.matching import match_segments
+from customer_segmentation.segmentation.model import SegmentationModel, train_model
+from customer_segmentation.segmentation.registry import (
+    ModelRegistryError,
+    baselines_of,
+    current_record,
+    drift_record,
+    feature_record,
+    resolved_of,
+    version_path,
+)
+from customer_segmentation.segmentation.resolution import (
+    FeatureConfigError,
+    ResolvedFeatures,
+    resolve_features,
+)
+from customer_segmentation.segmentation.runs import as_of_date_of
+
+
+def slot_statistics(resolved: ResolvedFeatures) -> dict[str, tuple[float, float] | None]:
+    """Map each vector coordinate's name to its scaler (mean, stddev), None when unscaled."""
+    statistics: dict[str, tuple[float, float] | None] = {}
+    for feature in resolved.features:
+        for slot in feature.slot_names:
+            statistics[slot] = (feature.mean, feature.stddev) if is_scaled(feature) else None
+    return statistics
+
+
+def to_reference_space(
+    center: Sequence[float],
+    slot_names: Sequence[str],
+    own: Mapping[str, tuple[float, float] | None],
+    reference: Mapping[str, tuple[float, float] | None],
+    reference_slots: Sequence[str],
+) -> list[float]:
+    """Re-express a centre in another version's coordinates: unscale, then rescale."""
+    values = {}
+    for slot, value in zip(slot_names, center, strict=True):
+        scaling = own[slot]
+        values[slot] = value * scaling[1] + scaling[0] if scaling else value
+    result = []
+    for slot in reference_slots:
+        scaling = reference[slot]
+        result.append((values[slot] - scaling[0]) / scaling[1] if scaling else values[slot])
+    return result
+
+
+def segment_records(
+    model: SegmentationModel, current: Mapping[str, Any] | None, threshold: float, next_id: int
+) -> tuple[list[dict[str, Any]], list[int]]:
+    """Return the new version's SEGMENT_TYPE values and the current ids that vanished."""
+    order = sorted(range(model.k), key=lambda cluster: model.ranks[cluster])
+    previous: dict[int, list[float]] = {}
+    centers = model.centers
+    if current is not None and set(current["slot_names"]) == set(model.slot_names):
+        reference = resolved_of(current)
+        previous = {
+            int(segment["segment_id"]): [float(value) for value in segment["centroid"]]
+            for segment in current["segments"]
+        }
+        centers = [
+            to_reference_space(
+                center,
+                model.slot_names,
+                slot_statistics(model.resolved),
+                slot_statistics(reference),
+                current["slot_names"],
+            )
+            for center in model.centers
+        ]
+    result = match_segments(previous, centers, threshold, next_id, order)
+    vanished = list(result.vanished_segment_ids)
+    if current is not None and not previous:
+        vanished = sorted(int(segment["segment_id"]) for segment in current["segments"])
+    segments = [
+        {
+            "segment_id": match.segment_id,
+            "cluster_index": match.new_index,
+            "segment_rank": model.ranks[match.new_index],
+            "centroid": model.centers[match.new_index],
+            "is_new": match.is_new,
+            "matched_distance": match.distance,
+        }
+        for match in result.matches
+    ]
+    return segments, vanished
+
+
+def retrain_reason(
+    config: SegmentationConfig,
+    current: Mapping[str, Any] | None,
+    resolved: ResolvedFeatures | None,
+    drifted: Sequence[FeatureDrift],
+) -> str | None:
+    """Why this build trains a new version (None: score with the current one)."""
+    if current is None:
+        return "no model version yet"
+    if config.mode == TRAIN:
+        return "mode: train"
+    if config.mode == SCORE:
+        return None
+    if current["model_fingerprint"] != model_fingerprint(config):
+        return "model settings changed"
+    if resolved is not None and resolved.describe() != current["features_description"]:
+        return f"features changed: {current['features_description']} -> {resolved.describe()}"
+    flagged = [found for found in drifted if found.is_drifted]
+    if flagged:
+        return "drift: " + ", ".join(
+            f"{found.feature} (PSI {found.psi:.3f}"
+            + (
+                f", mean shift {found.mean_shift_sd:+.2f} sd)"
+                if found.mean_shift_sd is not None
+                else ")"
+            )
+            for found in flagged
+        )
+    return None
+
+
+def require_scorable(drifted: Sequence[FeatureDrift], version: int) -> None:
+    """Raise when a model feature is null or not finite for some customers of the mart."""
+    missing = [
+        f"{found.feature} ({found.missing_count})" for found in drifted if found.missing_count
+    ]
+    if missing:
+        raise FeatureConfigError(
+            f"model version {version} cannot score every customer: null or non-finite values "
+            f"in {', '.join(missing)} (customers per feature); fix the input, or retrain "
+            "(`segmentation.mode: train`) on features the mart has"
+        )
+
+
+def build_fields(
+    action: str,
+    reason: str,
+    as_of: dt.date,
+    rows: int,
+    now: dt.datetime,
+    config: SegmentationConfig,
+    drifted: Sequence[FeatureDrift],
+) -> dict[str, Any]:
+    """The latest-build columns of a record: what this build did with the version, and why."""
+    return {
+        "last_build_at": now,
+        "last_build_action": action,
+        "last_build_reason": reason,
+        "last_build_as_of_date": as_of,
+        "last_build_row_count": rows,
+        "drift_psi_threshold": float(config.drift_psi_threshold),
+        "drift_mean_shift_threshold": float(config.drift_mean_shift_threshold),
+        "drift": [drift_record(found) for found in drifted],
+    }
+
+
+def advance(
+    features_df: DataFrame,
+    records: Sequence[Mapping[str, Any]],
+    config: SegmentationConfig,
+    store: str,
+    registry_relation: str,
+    now: dt.datetime,
+) -> list[dict[str, Any]]:
+    """Return the registry after this build: the current version scored, or a new one trained.
+
+    store is the model store root (registry.store_root); registry_relation names the
+    registry table, so each registry has its own folder there.
+    """
+    current = current_record(records)
+    as_of = as_of_date_of(features_df)
+    if current is None and config.mode == SCORE:
+        raise ModelRegistryError(
+            "`segmentation.mode` is score but segmentation_models has no model version yet; "
+            "train one first (mode train or auto)"
+        )
+    drifted: list[FeatureDrift] = []
+    resolved = None
+    if current is not None and config.mode != TRAIN:
+        drifted = drift(
+            features_df,
+            baselines_of(current),
+            config.drift_psi_threshold,
+            config.drift_mean_shift_threshold,
+        )
+        if config.mode == AUTO:
+            resolved = resolve_features(features_df, config)
+    reason = retrain_reason(config, current, resolved, drifted)
+    if reason is None and any(found.missing_count for found in drifted):
+        if config.mode == SCORE:
+            require_scorable(drifted, current["model_version"])
+        reason = "features incomplete for the current version"
+    if reason is None:
+        assert current is not None  # no reason to train means there is a version to score with
+        why = "mode: score" if config.mode == SCORE else "auto: same settings, no drift"
+        latest = build_fields("scored", why, as_of, drifted[0].row_count, now, config, drifted)
+        return [
+            {**record, **latest} if record["is_current"] else dict(record) for record in records
+        ]
+    trained = _train_version(
+        features_df,
+        records,
+        current,
+        config,
+        store,
+        registry_relation,
+        now,
+        reason,
+        resolved,
+        as_of,
+    )
+    return [{**record, "is_current": False} for record in records] + [trained]
+
+
+def _train_version(
+    features_df: DataFrame,
+    records: Sequence[Mapping[str, Any]],
+    current: Mapping[str, Any] | None,
+    config: SegmentationConfig,
+    store: str,
+    registry_relation: str,
+    now: dt.datetime,
+    reason: str,
+    resolved: ResolvedFeatures | None,
+    as_of: dt.date,
+) -> dict[str, Any]:
+    """Fit, save and describe a new version (the record, marked current)."""
+    model = train_model(features_df, config, resolved)
+    references = baselines(features_df, model.resolved.features)
+    version = max((int(record["model_version"]) for record in records), default=0) + 1
+    issued = [int(s["segment_id"]) for record in records for s in record["segments"]]
+    segments, vanished = segment_records(
+        model, current, float(config.match_threshold), max(issued, default=0) + 1
+    )
+    path = version_path(store, registry_relation, version, now.strftime("%Y%m%dT%H%M%S"))
+    model.pipeline.write().overwrite().save(path)
+    chosen = model.chosen
+    rows = model.resolved.row_count
+    unchanged = [
+        FeatureDrift(
+            reference.feature.name,
+            reference.feature.transform,
+            reference.feature.mean if reference.feature.is_numeric else None,
+            reference.feature.mean if reference.feature.is_numeric else None,
+            0.0 if reference.feature.is_numeric else None,
+            0.0,
+            0,
+            False,
+            rows,
+        )
+        for reference in references
+    ]
+    return {
+        "model_version": version,
+        "is_current": True,
+        "model_path": path,
+        "trained_at": now,
+        "trained_because": reason,
+        "as_of_date": as_of,
+        "training_row_count": rows,
+        "model_fingerprint": model_fingerprint(config),
+        "config_json": json.dumps(config.to_dict(), sort_keys=True),
+        "features_description": model.resolved.describe(),
+        "order_by": model.resolved.order_by,
+        "id_column": config.id_column,
+        "features": [feature_record(reference) for reference in references],
+        "slot_names": list(model.slot_names),
+        "k": model.k,
+        "wcss": chosen.wcss,
+        "silhouette": chosen.silhouette,
+        "davies_bouldin": chosen.davies_bouldin,
+        "segments": segments,
+        "vanished_segment_ids": vanished,
+        "match_threshold": float(config.match_threshold),
+        "k_selection": [
+            {
+                "k": score.k,
+                "wcss": score.wcss,
+                "silhouette": score.silhouette,
+                "davies_bouldin": score.davies_bouldin,
+                "is_chosen": score.is_chosen,
+            }
+            for score in model.sweep
+        ],
+        **build_fields("trained", reason, as_of, rows, now, config, unchanged),
+    }

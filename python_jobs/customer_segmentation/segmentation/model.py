@@ -1,0 +1,182 @@
+"""The segmentation model: fitted preprocessing + chosen KMeans as one MLlib PipelineModel.
+
+train_model resolves and scales the features once, sweeps k on that one prepared input and
+keeps the chosen k's fit; score_customers applies a (fitted or loaded) PipelineModel to the
+feature mart and translates cluster indexes into segment ids. Both are DataFrame in,
+DataFrame out; only centres and per-k scores reach the driver.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from pyspark.ml import PipelineModel
+from pyspark.sql import DataFrame
+from pyspark.sql import functions as F
+from pyspark.sql.types import (
+    BooleanType,
+    DoubleType,
+    IntegerType,
+    StringType,
+    StructField,
+    StructType,
+)
+
+from customer_segmentation.segmentation.config import SegmentationConfig
+from customer_segmentation.segmentation.features import VECTOR_COLUMN, prepare_features
+from customer_segmentation.segmentation.kmeans import (
+    CLUSTER_COLUMN,
+    KFit,
+    candidate_ks,
+    choose_k,
+    count_distinct_points,
+    sweep_k,
+)
+from customer_segmentation.segmentation.labels import (
+    distance_column,
+    segment_id_column,
+    segment_order,
+)
+from customer_segmentation.segmentation.resolution import ResolvedFeatures
+
+K_SELECTION_SCHEMA = StructType(
+    [
+        StructField("k", IntegerType(), nullable=False),
+        StructField("wcss", DoubleType(), nullable=False),
+        StructField("silhouette", DoubleType(), nullable=False),
+        StructField("davies_bouldin", DoubleType(), nullable=False),
+        StructField("is_chosen", BooleanType(), nullable=False),
+        StructField("features", StringType(), nullable=False),
+        StructField("order_by", StringType(), nullable=True),
+    ]
+)
+
+
+@dataclass(frozen=True)
+class KScore:
+    """One row of the k sweep: k, its WCSS, silhouette and Davies-Bouldin index, if chosen."""
+
+    k: int
+    wcss: float
+    silhouette: float
+    davies_bouldin: float
+    is_chosen: bool
+
+
+@dataclass
+class SegmentationModel:
+    """A trained segmentation: the PipelineModel and what describes it.
+
+    centers are the chosen fit's centres in the model's vector space (slot_names order);
+    ranks maps cluster index -> rank by descending order_by centroid (1 = highest), the
+    segment ids of a first model version.
+    """
+
+    pipeline: PipelineModel
+    resolved: ResolvedFeatures
+    slot_names: list[str]
+    centers: list[list[float]]
+    ranks: list[int]
+    sweep: list[KScore] = field(default_factory=list)
+
+    @property
+    def k(self) -> int:
+        """The number of segments."""
+        return len(self.centers)
+
+    @property
+    def chosen(self) -> KScore:
+        """The sweep row of the chosen k."""
+        return next(score for score in self.sweep if score.is_chosen)
+
+
+def train_model(
+    features_df: DataFrame, config: SegmentationConfig, resolved: ResolvedFeatures | None = None
+) -> SegmentationModel:
+    """Fit the preprocessing once, sweep the candidate ks, keep the chosen fit as the model."""
+    with prepare_features(features_df, config, resolved) as prepared:
+        row_count = prepared.resolved.row_count
+        ks = candidate_ks(config, row_count, count_distinct_points(prepared))
+        fits: dict[int, KFit] = {fit.k: fit for fit in sweep_k(prepared, config, ks)}
+    chosen = choose_k({k: fit.silhouette for k, fit in fits.items()}, config)
+    best = fits[chosen]
+    sweep = [
+        KScore(k, fit.wcss, fit.silhouette, fit.davies_bouldin, k == chosen)
+        for k, fit in sorted(fits.items())
+    ]
+    return SegmentationModel(
+        pipeline=PipelineModel(stages=[*prepared.stages, best.model]),
+        resolved=prepared.resolved,
+        slot_names=prepared.slot_names,
+        centers=best.centers,
+        ranks=segment_order(best.centers, prepared.slot_names, prepared.order_by),
+        sweep=sweep,
+    )
+
+
+def fit_segments(features_df: DataFrame, config: SegmentationConfig, k: int) -> SegmentationModel:
+    """Train a model with exactly k segments (no sweep): a fixed-k shortcut for callers."""
+    if isinstance(k, bool) or not isinstance(k, int) or k < 2:
+        raise ValueError(f"k must be an int >= 2, got {k!r}")
+    fixed = SegmentationConfig.from_dict({**config.to_dict(), "k": k, "k_min": k, "k_max": k})
+    return train_model(features_df, fixed)
+
+
+def score_customers(
+    features_df: DataFrame,
+    pipeline: PipelineModel,
+    segment_of: Sequence[int],
+    centers: Sequence[Sequence[float]],
+    id_column: str,
+) -> DataFrame:
+    """Return [<id>, segment_id, distance_to_centroid] for every row, without any fitting.
+
+    segment_of maps cluster index -> segment id; distances are Euclidean in the model's
+    vector space (z-scores, unscaled `none` values, indicators).
+    """
+    cluster = F.col(CLUSTER_COLUMN)
+    return pipeline.transform(features_df).select(
+        F.col(id_column),
+        segment_id_column(cluster, segment_of).alias("segment_id"),
+        distance_column(F.col(VECTOR_COLUMN), cluster, centers).alias("distance_to_centroid"),
+    )
+
+
+def assign_segments(features_df: DataFrame, config: SegmentationConfig, k: int) -> DataFrame:
+    """Fit k segments and score every customer: segment 1 has the highest order_by centroid."""
+    trained = fit_segments(features_df, config, k)
+    return score_customers(
+        features_df, trained.pipeline, trained.ranks, trained.centers, config.id_column
+    )
+
+
+def k_selection_frame(features_df: DataFrame, model: SegmentationModel) -> DataFrame:
+    """The model's k sweep as a DataFrame (see K_SELECTION_SCHEMA)."""
+    described = model.resolved.describe()
+    rows = [
+        (
+            s.k,
+            s.wcss,
+            s.silhouette,
+            s.davies_bouldin,
+            s.is_chosen,
+            described,
+            model.resolved.order_by,
+        )
+        for s in model.sweep
+    ]
+    return features_df.sparkSession.createDataFrame(rows, K_SELECTION_SCHEMA)
+
+
+def select_k(features_df: DataFrame, config: SegmentationConfig) -> DataFrame:
+    """Train over features_df and return its k sweep, one row per k (see K_SELECTION_SCHEMA)."""
+    return k_selection_frame(features_df, train_model(features_df, config))
+
+
+def chosen_k(k_selection: DataFrame) -> int:
+    """Return the k marked is_chosen in a k selection (a handful of rows)."""
+    chosen = k_selection.where(F.col("is_chosen")).select("k").collect()
+    if len(chosen) != 1:
+        raise ValueError(f"expected exactly one chosen k in the k selection, got {len(chosen)}")
+    return int(chosen[0]["k"])
