@@ -18,7 +18,7 @@ these defaults.
 | `max_categories` | `20` | most categories a `one_hot` feature may have, null counted (<= 100000) |
 | `mode` | `auto` | `train` (new model version), `score` (the current one), `auto` (below) |
 | `model_store` | `null` | folder or URI of saved models; null: the warehouse's model store |
-| `match_threshold` | `1.0` | a retrained segment this close (current z-space) keeps its id |
+| `match_threshold` | `auto` | a retrained segment this close keeps its id; auto: see below |
 | `drift_psi_threshold` | `0.25` | a feature drifts above this population stability index |
 | `drift_mean_shift_threshold` | `0.5` | ... or when its mean moved more training stddevs |
 
@@ -31,7 +31,10 @@ numeric `attributes` key, standardised. `k: auto` breaks silhouette ties towards
 default on an input without purchase history, such as a demographic file) or is null.
 `mode: auto` trains when there is no model yet, when the model settings (every key above
 `mode`) or the resolved features differ from the current version's, or when a feature
-drifts; otherwise it scores. The last five keys steer the lifecycle and never force a retrain.
+drifts; otherwise it scores. `match_threshold: auto` is half the smallest distance between
+two centroids of the current version (its standardised space): a new centroid that close to
+an old one is nearer to it than to any other, so a kept id is never ambiguous.
+The last five keys steer the lifecycle and never force a retrain.
 """
 
 from __future__ import annotations
@@ -142,7 +145,7 @@ class SegmentationConfig:
     max_categories: int = 20
     mode: str = AUTO
     model_store: str | None = None
-    match_threshold: float = 1.0
+    match_threshold: float | str = AUTO
     drift_psi_threshold: float = 0.25
     drift_mean_shift_threshold: float = 0.5
 
@@ -191,13 +194,17 @@ class SegmentationConfig:
             )
         for key in ("match_threshold", "drift_psi_threshold", "drift_mean_shift_threshold"):
             value = getattr(self, key)
+            if key == "match_threshold" and value == AUTO:
+                continue
             if (
                 isinstance(value, bool)
                 or not isinstance(value, int | float)
                 or not (0 <= value < float("inf"))
             ):
                 raise SegmentationConfigError(
-                    f"{config_key(key)} must be a finite number >= 0, got {value!r}"
+                    f"{config_key(key)} must be a finite number >= 0"
+                    + (" or 'auto'" if key == "match_threshold" else "")
+                    + f", got {value!r}"
                 )
 
     def _validate_order_by(self) -> None:

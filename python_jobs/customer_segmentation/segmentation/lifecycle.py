@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -120,6 +121,23 @@ def segment_records(
         for match in result.matches
     ]
     return segments, vanished
+
+
+def match_threshold(config: SegmentationConfig, current: Mapping[str, Any] | None) -> float:
+    """The configured threshold, or (auto) half the smallest distance between current centroids."""
+    if config.match_threshold != AUTO:
+        return float(config.match_threshold)
+    if current is None:
+        return 0.0
+    centroids = [[float(value) for value in segment["centroid"]] for segment in current["segments"]]
+    return (
+        min(
+            math.dist(first, second)
+            for index, first in enumerate(centroids)
+            for second in centroids[index + 1 :]
+        )
+        / 2
+    )
 
 
 def retrain_reason(
@@ -263,9 +281,8 @@ def _train_version(
     references = baselines(features_df, model.resolved.features)
     version = max((int(record["model_version"]) for record in records), default=0) + 1
     issued = [int(s["segment_id"]) for record in records for s in record["segments"]]
-    segments, vanished = segment_records(
-        model, current, float(config.match_threshold), max(issued, default=0) + 1
-    )
+    threshold = match_threshold(config, current)
+    segments, vanished = segment_records(model, current, threshold, max(issued, default=0) + 1)
     path = version_path(store, registry_relation, version, now.strftime("%Y%m%dT%H%M%S"))
     model.pipeline.write().overwrite().save(path)
     chosen = model.chosen
@@ -305,7 +322,7 @@ def _train_version(
         "davies_bouldin": chosen.davies_bouldin,
         "segments": segments,
         "vanished_segment_ids": vanished,
-        "match_threshold": float(config.match_threshold),
+        "match_threshold": threshold,
         "k_selection": [
             {
                 "k": score.k,
