@@ -212,7 +212,7 @@ def test_unknown_feature_fails_naming_it_and_the_config_key(project, source_file
     """A configured feature the input lacks fails the Python model with a clear message."""
     features = {"age": "standardise", "shoe_size": "standardise"}
     wrong = _vars_with(source_file, segmentation={"features": features, "order_by": "age"})
-    message = _failure(project, "run", "segment_k_selection", wrong)
+    message = _failure(project, "run", "segmentation_models", wrong)
     assert "shoe_size" in message
     assert "in `segmentation.features` (dbt var `segmentation`" in message
     assert "is neither a column of the input nor a key of its `attributes` map" in message
