@@ -154,3 +154,60 @@ def test_the_segments_are_those_of_the_centroids(spark):
     names = assign_unique_names(candidates, two_segment_centroids(spark)).collect()
     assert [row.segment_id for row in names] == [1, 2]
     assert names[1].segment_name == "Low annual income amount, high age"
+
+
+def test_a_reserved_rule_is_never_used_even_when_it_is_the_nearest(spark):
+    # Rule 1 belongs to a segment named before: segment 1 takes its next best rule (2), and
+    # segment 2, whose only candidate is the reserved rule, is described instead.
+    candidates = spark.createDataFrame(
+        [
+            (1, 1, "Champions", 0.1),
+            (1, 2, "Loyal", 0.4),
+            (2, 1, "Champions", 0.2),
+        ],
+        CANDIDATE_SCHEMA,
+    )
+    free = assign_unique_names(candidates, two_segment_centroids(spark)).collect()
+    assert [(row.segment_id, row.rule_order) for row in free] == [(1, 1), (2, None)]
+    names = assign_unique_names(
+        candidates, two_segment_centroids(spark), reserved_rules=[1]
+    ).collect()
+    assert [tuple(row)[:4] for row in names] == [
+        (1, 2, "Loyal", 0.4),
+        (2, None, "Low annual income amount, high age", None),
+    ]
+    assert all(row.rule_order != 1 and row.segment_name != "Champions" for row in names)
+
+
+def test_a_reserved_name_forces_the_segment_suffix_on_a_clashing_descriptive_name(spark):
+    candidates = spark.createDataFrame([], CANDIDATE_SCHEMA)
+    centroids = two_segment_centroids(spark)
+    unreserved = assign_unique_names(candidates, centroids).collect()
+    assert [row.segment_name for row in unreserved] == [
+        "High annual income amount, low age",
+        "Low annual income amount, high age",
+    ]
+    names = assign_unique_names(
+        candidates,
+        centroids,
+        reserved_names=["Low annual income amount, high age", "Champions"],
+    ).collect()
+    assert [row.segment_name for row in names] == [
+        "High annual income amount, low age",
+        "Low annual income amount, high age (segment 2)",
+    ]
+
+
+def test_reserved_names_do_not_rename_a_segment_matched_to_a_free_rule(spark):
+    # Reserved names only steer descriptive names; a rule's own name is the rule's.
+    candidates = spark.createDataFrame([(1, 3, "Champions", 0.1)], CANDIDATE_SCHEMA)
+    names = assign_unique_names(
+        candidates,
+        two_segment_centroids(spark),
+        reserved_rules=[1, 2],
+        reserved_names=["Champions", "Low annual income amount, high age"],
+    ).collect()
+    assert [(row.segment_id, row.rule_order, row.segment_name) for row in names] == [
+        (1, 3, "Champions"),
+        (2, None, "Low annual income amount, high age (segment 2)"),
+    ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import datetime as dt
+import math
 import pickle
 from pathlib import Path
 
@@ -12,7 +13,8 @@ import pytest
 import yaml
 
 from customer_segmentation.segmentation import SegmentationConfig, SegmentationConfigError, run_id
-from customer_segmentation.segmentation.kmeans import candidate_ks, choose_k
+from customer_segmentation.segmentation.config import LIFECYCLE_KEYS, model_fingerprint
+from customer_segmentation.segmentation.kmeans import candidate_ks, choose_k, davies_bouldin
 from customer_segmentation.segmentation.labels import segment_order
 
 DBT_PROJECT = Path(__file__).resolve().parents[2] / "dbt_project.yml"
@@ -27,6 +29,17 @@ def test_from_dict_none_gives_documented_defaults() -> None:
     assert (config.seed, config.max_iter, config.num_partitions) == (42, 50, 4)
     assert (config.id_column, config.order_by) == ("customer_id", "log_monetary")
     assert config.max_categories == 20
+    assert (config.mode, config.model_store) == ("auto", None)
+    assert (config.match_threshold, config.drift_psi_threshold) == ("auto", 0.25)
+    assert config.drift_mean_shift_threshold == 0.5
+
+
+def test_lifecycle_keys_are_the_last_five_config_keys() -> None:
+    # The module docstring: the model settings are every key above `mode`, then the lifecycle.
+    names = [item.name for item in dataclasses.fields(SegmentationConfig)]
+    assert names[-len(LIFECYCLE_KEYS) :] == list(LIFECYCLE_KEYS)
+    assert names[-len(LIFECYCLE_KEYS)] == "mode"
+    assert len(LIFECYCLE_KEYS) == 5
 
 
 def test_dbt_project_segmentation_var_defaults_equal_the_library_defaults() -> None:
@@ -112,11 +125,65 @@ def test_auto_features_accept_any_order_by() -> None:
         ({"id_column": ""}, "id_column"),
         ({"id_column": "log_monetary", "features": {"log_monetary": "none"}}, "features"),
         ({"n_clusters": 4}, "n_clusters"),
+        ({"mode": "fit"}, "mode"),
+        ({"mode": "AUTO"}, "mode"),
+        ({"mode": None}, "mode"),
+        ({"model_store": ""}, "model_store"),
+        ({"model_store": "   "}, "model_store"),
+        ({"model_store": 7}, "model_store"),
+        ({"match_threshold": -0.1}, "match_threshold"),
+        ({"match_threshold": float("inf")}, "match_threshold"),
+        ({"match_threshold": float("nan")}, "match_threshold"),
+        ({"match_threshold": True}, "match_threshold"),
+        ({"match_threshold": "1.0"}, "match_threshold"),
+        ({"match_threshold": None}, "match_threshold"),
+        ({"match_threshold": "AUTO"}, "match_threshold"),
+        ({"drift_psi_threshold": -1}, "drift_psi_threshold"),
+        ({"drift_psi_threshold": float("inf")}, "drift_psi_threshold"),
+        ({"drift_psi_threshold": False}, "drift_psi_threshold"),
+        ({"drift_psi_threshold": "auto"}, "drift_psi_threshold"),
+        ({"drift_mean_shift_threshold": -0.5}, "drift_mean_shift_threshold"),
+        ({"drift_mean_shift_threshold": float("-inf")}, "drift_mean_shift_threshold"),
+        ({"drift_mean_shift_threshold": True}, "drift_mean_shift_threshold"),
+        ({"drift_mean_shift_threshold": "auto"}, "drift_mean_shift_threshold"),
     ],
 )
 def test_from_dict_rejects_bad_values_naming_the_key(values: dict, key: str) -> None:
     with pytest.raises(SegmentationConfigError, match=f"{key}"):
         SegmentationConfig.from_dict(values)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"mode": "train"},
+        {"mode": "score"},
+        {"model_store": "s3a://bucket/segmentation models"},
+        {"model_store": "/tmp/store"},
+        {"match_threshold": 0},
+        {"match_threshold": 2},
+        {"match_threshold": 0.75},
+        {"match_threshold": "auto"},
+        {"drift_psi_threshold": 0.0},
+        {"drift_mean_shift_threshold": 1e9},
+    ],
+)
+def test_from_dict_accepts_valid_lifecycle_values(values: dict) -> None:
+    config = SegmentationConfig.from_dict(values)
+    for key, value in values.items():
+        assert getattr(config, key) == value
+    assert SegmentationConfig.from_dict(config.to_dict()) == config
+
+
+def test_lifecycle_errors_name_the_key_and_the_bad_value() -> None:
+    with pytest.raises(SegmentationConfigError) as caught:
+        SegmentationConfig.from_dict({"mode": "fit"})
+    assert "`segmentation.mode`" in str(caught.value)
+    assert "['train', 'score', 'auto'], got 'fit'" in str(caught.value)
+    with pytest.raises(SegmentationConfigError) as caught:
+        SegmentationConfig.from_dict({"drift_psi_threshold": True})
+    assert "`segmentation.drift_psi_threshold`" in str(caught.value)
+    assert "finite number >= 0, got True" in str(caught.value)
 
 
 def test_config_errors_are_value_errors_that_say_where_the_config_lives() -> None:
@@ -152,6 +219,56 @@ def test_run_id_tells_auto_from_explicit_features() -> None:
     assert run_id(SegmentationConfig(), "2024-06-30") != run_id(
         SegmentationConfig.from_dict(explicit), "2024-06-30"
     )
+
+
+def test_model_fingerprint_is_a_short_deterministic_hash() -> None:
+    fingerprint = model_fingerprint(SegmentationConfig.from_dict({"k": 4}))
+    assert fingerprint == model_fingerprint(SegmentationConfig.from_dict({"k": 4}))
+    assert len(fingerprint) == 16
+    assert int(fingerprint, 16) >= 0
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("mode", "train"),
+        ("mode", "score"),
+        ("model_store", "/elsewhere"),
+        ("match_threshold", 0.0),
+        ("drift_psi_threshold", 0.1),
+        ("drift_mean_shift_threshold", 3.0),
+    ],
+)
+def test_model_fingerprint_ignores_every_lifecycle_key(key: str, value: object) -> None:
+    assert key in LIFECYCLE_KEYS
+    base = {"features": {"log_monetary": "standardise", "age": "log1p"}, "k": 4}
+    changed = SegmentationConfig.from_dict({**base, key: value})
+    assert getattr(changed, key) != getattr(SegmentationConfig.from_dict(base), key)
+    assert model_fingerprint(changed) == model_fingerprint(SegmentationConfig.from_dict(base))
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"k": 5},
+        {"k": "auto"},
+        {"seed": 43},
+        {"k_max": 7},
+        {"max_iter": 20},
+        {"num_partitions": 8},
+        {"max_categories": 21},
+        {"order_by": None},
+        {"id_column": "member_key"},
+        {"features": {"log_monetary": "log1p", "age": "log1p"}},
+        {"features": {"age": "log1p", "log_monetary": "standardise"}},  # order changed
+        {"features": "auto"},
+    ],
+)
+def test_model_fingerprint_changes_with_every_model_setting(change: dict) -> None:
+    base = {"features": {"log_monetary": "standardise", "age": "log1p"}, "k": 4}
+    changed = SegmentationConfig.from_dict({**base, **change})
+    assert repr(changed) != repr(SegmentationConfig.from_dict(base))  # repr keeps feature order
+    assert model_fingerprint(changed) != model_fingerprint(SegmentationConfig.from_dict(base))
 
 
 def test_run_id_rejects_datetimes() -> None:
@@ -208,3 +325,34 @@ def test_segment_order_without_order_by_follows_the_coordinates_in_order() -> No
 def test_segment_order_treats_floating_point_noise_as_a_tie() -> None:
     centers = [[0.7, 1.0 + 1e-13], [0.9, 1.0]]
     assert segment_order(centers, ["a", "m"], "m") == [2, 1]
+
+
+def test_davies_bouldin_equals_a_hand_computation() -> None:
+    # Three centres with scatters s = (1, 2, 0.5): d01 = 5, d02 = 10, d12 = sqrt(7^2 + 4^2).
+    # Ratios (s_i + s_j) / d_ij: r01 = 0.6, r02 = 0.15, r12 = 2.5 / sqrt(65) ~ 0.31, so the
+    # worst per cluster is 0.6, 0.6 and r12.
+    centers = [[0.0, 0.0], [3.0, 4.0], [10.0, 0.0]]
+    scatter = {0: 1.0, 1: 2.0, 2: 0.5}
+    expected = (0.6 + 0.6 + 2.5 / math.sqrt(65.0)) / 3
+    assert davies_bouldin(centers, scatter) == pytest.approx(expected, rel=1e-12)
+    assert davies_bouldin(centers, scatter) == pytest.approx(0.50336, abs=1e-5)
+
+
+def test_davies_bouldin_is_symmetric_in_cluster_order_and_scale_free() -> None:
+    centers = [[0.0, 1.0, 2.0], [4.0, -1.0, 0.5], [2.0, 2.0, 2.0], [-3.0, 0.0, 1.0]]
+    scatter = {0: 0.4, 1: 0.9, 2: 0.2, 3: 1.3}
+    value = davies_bouldin(centers, scatter)
+    order = [2, 0, 3, 1]
+    permuted = davies_bouldin(
+        [centers[i] for i in order], {n: scatter[i] for n, i in enumerate(order)}
+    )
+    assert permuted == pytest.approx(value, rel=1e-12)
+    scaled = davies_bouldin(
+        [[10 * x for x in center] for center in centers], {i: 10 * s for i, s in scatter.items()}
+    )
+    assert scaled == pytest.approx(value, rel=1e-12)
+
+
+def test_davies_bouldin_counts_coincident_centres_as_infinitely_bad() -> None:
+    assert davies_bouldin([[1.0, 1.0], [1.0, 1.0]], {0: 0.5, 1: 0.5}) == math.inf
+    assert davies_bouldin([[0.0], [2.0]], {0: 0.0, 1: 0.0}) == 0.0

@@ -7,6 +7,8 @@ import re
 
 import numpy as np
 import pytest
+from pyspark.ml import PipelineModel
+from pyspark.ml.feature import SQLTransformer, StandardScalerModel, VectorAssembler
 from pyspark.ml.functions import vector_to_array
 from pyspark.sql import DataFrame, SparkSession
 
@@ -16,6 +18,7 @@ from customer_segmentation.segmentation import (
     prepare_features,
     resolve_features,
 )
+from customer_segmentation.segmentation import features as features_module
 from customer_segmentation.segmentation.features import VECTOR_COLUMN
 
 CONFIG_KEY = "`segmentation.features` (dbt var `segmentation` in dbt_project.yml or --vars)"
@@ -111,13 +114,136 @@ def test_log1p_is_applied_before_the_z_score(customers: DataFrame) -> None:
     assert [found[c][0] for c in ["c1", "c2", "c3", "c4"]] == pytest.approx(list(z), rel=1e-12)
 
 
-def test_none_keeps_the_raw_value_unscaled(customers: DataFrame) -> None:
+def test_none_keeps_the_raw_value_unscaled_after_the_scaled_coordinates(
+    customers: DataFrame,
+) -> None:
     prepared = prepare_features(
         customers, config_for({"monetary": "none", "frequency": "standardise"})
     )
     found = vectors(prepared)
-    assert [found[c][0] for c in ["c1", "c2", "c3", "c4"]] == [10.0, 0.0, 99.0, 5.5]
+    # The vector holds the scaled coordinates first, then the unscaled ones.
+    assert prepared.slot_names == ["frequency", "monetary"]
+    assert [found[c][1] for c in ["c1", "c2", "c3", "c4"]] == [10.0, 0.0, 99.0, 5.5]
+    z = expected_z([1.0, 4.0, 2.0, 8.0])
+    assert [found[c][0] for c in ["c1", "c2", "c3", "c4"]] == pytest.approx(list(z), rel=1e-12)
     assert prepared.resolved.describe() == "monetary:none,frequency:standardise"
+
+
+def test_vector_order_is_scaled_features_then_none_and_one_hot_each_in_config_order(
+    spark: SparkSession,
+) -> None:
+    df = spark.createDataFrame(
+        [
+            ("a", 1.0, "x", 0.0, 10.0, 2.0),
+            ("b", 2.0, "y", 3.0, 20.0, 4.0),
+            ("c", 4.0, "x", 8.0, 60.0, 8.0),
+        ],
+        "customer_id string, raw double, kind string, spend double, score double, visits double",
+    )
+    config = config_for(
+        {
+            "raw": "none",
+            "kind": "one_hot",
+            "spend": "log1p",
+            "score": "none",
+            "visits": "standardise",
+        }
+    )
+    prepared = prepare_features(df, config)
+    assert prepared.resolved.feature_names == ["raw", "kind", "spend", "score", "visits"]
+    assert prepared.slot_names == ["spend", "visits", "raw", "kind=x", "kind=y", "score"]
+    found = vectors(prepared)
+    spend = expected_z([math.log1p(value) for value in (0.0, 3.0, 8.0)])
+    visits = expected_z([2.0, 4.0, 8.0])
+    unscaled = {"a": [1.0, 1.0, 0.0, 10.0], "b": [2.0, 0.0, 1.0, 20.0], "c": [4.0, 1.0, 0.0, 60.0]}
+    for index, customer in enumerate(["a", "b", "c"]):
+        vector = found[customer]
+        assert vector[:2] == pytest.approx([spend[index], visits[index]], rel=1e-12)
+        assert vector[2:] == unscaled[customer]
+
+
+def test_prepared_frame_holds_the_id_the_unscaled_slots_and_the_scaled_vector(
+    customers: DataFrame,
+) -> None:
+    prepared = prepare_features(
+        customers, config_for({"monetary": "log1p", "channel": "one_hot", "frequency": "none"})
+    )
+    assert prepared.frame.columns == ["customer_id", *prepared.slot_columns, VECTOR_COLUMN]
+    assert len(prepared.slot_columns) == len(prepared.slot_names) == 5
+    rows = {row["customer_id"]: row for row in prepared.frame.collect()}
+    monetary = {"c1": 10.0, "c2": 0.0, "c3": 99.0, "c4": 5.5}
+    logs = [math.log1p(value) for value in monetary.values()]
+    z = dict(zip(monetary, expected_z(logs), strict=True))
+    for customer, row in rows.items():
+        slots = [row[column] for column in prepared.slot_columns]
+        # slot 0: log1p(monetary) before scaling; the vector holds its z-score
+        assert slots[0] == pytest.approx(math.log1p(monetary[customer]), rel=1e-12)
+        assert row[VECTOR_COLUMN][0] == pytest.approx(z[customer], rel=1e-12)
+        assert list(row[VECTOR_COLUMN])[1:] == slots[1:]
+
+
+def test_scaler_statistics_are_the_sample_mean_and_stddev_of_the_transformed_values(
+    customers: DataFrame,
+) -> None:
+    prepared = prepare_features(
+        customers, config_for({"monetary": "log1p", "channel": "one_hot", "frequency": "none"})
+    )
+    monetary, channel, frequency = prepared.resolved.features
+    logs = np.log1p([10.0, 0.0, 99.0, 5.5])
+    assert monetary.mean == pytest.approx(logs.mean(), rel=1e-12)
+    assert monetary.stddev == pytest.approx(logs.std(ddof=1), rel=1e-12)
+    # none and one_hot are not scaled: resolution's statistics are kept as they were
+    resolved = resolve_features(customers, config_for({"frequency": "none"}))
+    assert (frequency.mean, frequency.stddev) == (
+        resolved.features[0].mean,
+        resolved.features[0].stddev,
+    )
+    assert (channel.mean, channel.stddev) == (0.0, 1.0)
+
+
+def test_preprocessing_stages_are_the_sql_transformer_scaler_and_assemblers(
+    customers: DataFrame,
+) -> None:
+    prepared = prepare_features(
+        customers, config_for({"frequency": "standardise", "monetary": "none"})
+    )
+    assert [type(stage) for stage in prepared.stages] == [
+        SQLTransformer,
+        VectorAssembler,
+        StandardScalerModel,
+        VectorAssembler,
+    ]
+    unscaled = prepare_features(customers, config_for({"monetary": "none", "channel": "one_hot"}))
+    assert [type(stage) for stage in unscaled.stages] == [SQLTransformer, VectorAssembler]
+    assert unscaled.slot_names == ["monetary", "channel=(missing)", "channel=store", "channel=web"]
+
+
+def test_preprocessing_stages_compute_the_vector_from_the_raw_input(customers: DataFrame) -> None:
+    config = config_for({"monetary": "log1p", "education": "one_hot", "frequency": "standardise"})
+    prepared = prepare_features(customers, config)
+    transformed = PipelineModel(stages=prepared.stages).transform(customers)
+    rows = transformed.select("customer_id", vector_to_array(VECTOR_COLUMN).alias("v")).collect()
+    expected = vectors(prepared)
+    assert sorted(row["customer_id"] for row in rows) == ["c1", "c2", "c3", "c4"]
+    for row in rows:
+        assert list(row["v"]) == pytest.approx(expected[row["customer_id"]], rel=1e-12)
+
+
+def test_prepare_features_with_resolved_features_does_not_resolve_again(
+    customers: DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = config_for({"frequency": "standardise", "channel": "one_hot"})
+    resolved = resolve_features(customers, config)
+
+    def fail(*_args: object) -> None:
+        raise AssertionError("prepare_features resolved the features again")
+
+    monkeypatch.setattr(features_module, "resolve_features", fail)
+    prepared = prepare_features(customers, config, resolved)
+    assert prepared.slot_names == resolved.slot_names
+    assert prepared.resolved.features[1] == resolved.features[1]
+    with pytest.raises(AssertionError, match="resolved the features again"):
+        prepare_features(customers, config)
 
 
 def test_one_hot_gives_one_unscaled_indicator_per_sorted_category(customers: DataFrame) -> None:
@@ -376,3 +502,13 @@ def test_single_row_input_raises(spark: SparkSession) -> None:
     df = spark.createDataFrame([("c1", 1.0)], "customer_id string, monetary double")
     with pytest.raises(ValueError, match=r"at least 2 customers .* got 1"):
         resolve_features(df, config_for({"monetary": "none"}))
+
+
+def test_an_id_column_with_a_dot_trains_and_scores(spark: SparkSession) -> None:
+    from customer_segmentation.segmentation import assign_segments
+
+    rows = [(f"c{index}", float(index % 7) + (index % 2) * 10) for index in range(40)]
+    df = spark.createDataFrame(rows, "`cust.id` string, x double")
+    config = config_for({"x": "standardise"}, id_column="cust.id")
+    segments = assign_segments(df, config, 2).collect()
+    assert len(segments) == 40 and {row[1] for row in segments} == {1, 2}

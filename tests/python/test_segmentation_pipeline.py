@@ -1,4 +1,4 @@
-"""The segmentation steps end to end on planted clusters: choose k, assign, describe."""
+"""The segmentation steps end to end on planted clusters: train, choose k, score, describe."""
 
 from __future__ import annotations
 
@@ -7,20 +7,34 @@ import itertools
 import math
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 import pytest
+from pyspark.ml import PipelineModel
+from pyspark.ml.clustering import KMeansModel
+from pyspark.ml.feature import SQLTransformer, StandardScalerModel, VectorAssembler
+from pyspark.ml.functions import vector_to_array
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from customer_segmentation.segmentation import (
+    K_SELECTION_SCHEMA,
     SegmentationConfig,
+    SegmentationModel,
     as_of_date_of,
     assign_segments,
     chosen_k,
     describe_centroids,
+    prepare_features,
+    resolve_features,
+    score_customers,
     select_k,
+    train_model,
 )
+from customer_segmentation.segmentation.features import VECTOR_COLUMN
+from customer_segmentation.segmentation.kmeans import CLUSTER_COLUMN, fit_k, sweep_k
+from customer_segmentation.segmentation.labels import segment_order
 
 BLOB_SCHEMA = (
     "customer_id string, planted_segment int, country string, log_recency_days double, "
@@ -48,6 +62,10 @@ LOG1P_CONFIG = SegmentationConfig.from_dict(
         },
         "order_by": "monetary",
     }
+)
+# The same settings with k fixed at 4 and no sweep: what assign_segments(..., 4) trains.
+LOG1P_K4_CONFIG = SegmentationConfig.from_dict(
+    {**LOG1P_CONFIG.to_dict(), "k": 4, "k_min": 4, "k_max": 4}
 )
 RFM_DESCRIPTION = (
     "log_recency_days:standardise,log_frequency:standardise,log_monetary:standardise,"
@@ -105,6 +123,17 @@ def uniform_rows(seed: int = 11, rows: int = 300) -> list[tuple]:
     return [(f"U{i:05d}", *[float(value) for value in points[i]]) for i in range(rows)]
 
 
+def small_blobs(spark: SparkSession) -> DataFrame:
+    """Three small, overlapping 2-d blobs (60 customers) for exact score comparisons."""
+    rng = np.random.default_rng(3)
+    centres = np.array([[0.0, 0.0], [3.0, 1.0], [1.0, 4.0]])
+    points = np.repeat(centres, 20, axis=0) + rng.normal(scale=1.0, size=(60, 2))
+    return spark.createDataFrame(
+        [(f"s{i:02d}", float(x), float(y)) for i, (x, y) in enumerate(points)],
+        "customer_id string, x double, y double",
+    )
+
+
 def segment_map(segments: DataFrame) -> dict[str, tuple[int, float]]:
     """Collect a (test-sized) segment assignment as id -> (segment_id, distance)."""
     return {
@@ -142,6 +171,12 @@ def assigned(segments: DataFrame) -> dict[str, tuple[int, float]]:
 
 
 @pytest.fixture(scope="module")
+def trained(blobs: DataFrame) -> SegmentationModel:
+    """The fixed-k = 4 model of the planted blobs under the log1p config."""
+    return train_model(blobs, LOG1P_K4_CONFIG)
+
+
+@pytest.fixture(scope="module")
 def k_selection(blobs: DataFrame) -> DataFrame:
     """The auto-k sweep over k = 2..5 with the default features."""
     return select_k(blobs, SegmentationConfig.from_dict({"k_min": 2, "k_max": 5})).cache()
@@ -156,9 +191,9 @@ def demographic(spark: SparkSession) -> Iterator[DataFrame]:
 
 
 @pytest.fixture(scope="module")
-def centroids(blobs: DataFrame, segments: DataFrame) -> list:
-    """describe_centroids of the planted-blob segments, collected (16 rows)."""
-    return describe_centroids(blobs, segments, LOG1P_CONFIG).collect()
+def centroids(blobs: DataFrame, segments: DataFrame, trained: SegmentationModel) -> list:
+    """describe_centroids of the planted-blob segments with the model's features (16 rows)."""
+    return describe_centroids(blobs, segments, trained.resolved, "customer_id").collect()
 
 
 def test_assign_segments_recovers_planted_segments(
@@ -217,10 +252,12 @@ def test_auto_k_finds_the_planted_k(k_selection: DataFrame) -> None:
 
 
 def test_k_selection_table_has_one_row_per_k_and_sane_scores(k_selection: DataFrame) -> None:
+    assert k_selection.schema == K_SELECTION_SCHEMA
     assert [(field.name, field.dataType.simpleString()) for field in k_selection.schema] == [
         ("k", "int"),
         ("wcss", "double"),
         ("silhouette", "double"),
+        ("davies_bouldin", "double"),
         ("is_chosen", "boolean"),
         ("features", "string"),
         ("order_by", "string"),
@@ -234,6 +271,13 @@ def test_k_selection_table_has_one_row_per_k_and_sane_scores(k_selection: DataFr
         assert larger["wcss"] <= smaller["wcss"] * 1.05
     by_k = {row["k"]: row for row in rows}
     assert by_k[4]["wcss"] < 0.5 * by_k[3]["wcss"]
+    assert all(math.isfinite(row["davies_bouldin"]) and row["davies_bouldin"] > 0 for row in rows)
+
+
+def test_davies_bouldin_is_lowest_at_the_planted_k(k_selection: DataFrame) -> None:
+    scores = {row["k"]: row["davies_bouldin"] for row in k_selection.collect()}
+    assert min(scores, key=scores.get) == len(PLANTED_CENTRES)
+    assert scores[4] < 0.5 * min(scores[k] for k in (2, 3, 5))
 
 
 def test_k_selection_records_the_auto_resolved_rfm_features(k_selection: DataFrame) -> None:
@@ -372,9 +416,9 @@ def test_describe_centroids_standardises_with_overall_mean_and_sample_std(
 
 
 def test_describe_centroids_has_one_row_per_segment_and_feature(
-    blobs: DataFrame, segments: DataFrame
+    blobs: DataFrame, segments: DataFrame, trained: SegmentationModel
 ) -> None:
-    result = describe_centroids(blobs, segments, LOG1P_CONFIG)
+    result = describe_centroids(blobs, segments, trained.resolved, "customer_id")
     assert [(field.name, field.dataType.simpleString()) for field in result.schema] == [
         ("segment_id", "int"),
         ("feature", "string"),
@@ -393,11 +437,172 @@ def test_describe_centroids_has_one_row_per_segment_and_feature(
 
 
 def test_describe_centroids_rejects_segments_missing_customers(
-    blobs: DataFrame, segments: DataFrame
+    blobs: DataFrame, segments: DataFrame, trained: SegmentationModel
 ) -> None:
     partial = segments.where(F.col("customer_id") != "C00000")
-    with pytest.raises(ValueError, match="1 have none"):
-        describe_centroids(blobs, partial, LOG1P_CONFIG)
+    with pytest.raises(ValueError, match=f"1 of {ROWS} have none"):
+        describe_centroids(blobs, partial, trained.resolved, "customer_id")
+
+
+def test_describe_centroids_of_another_mart_uses_the_training_statistics(
+    blobs: DataFrame,
+    segments: DataFrame,
+    trained: SegmentationModel,
+    blob_rows: list[tuple],
+    assigned: dict[str, tuple[int, float]],
+) -> None:
+    # Scoring a later mart: its row count is not the training one, and its segments frame may
+    # hold customers the mart no longer has; z-scores stay on the model's training scale.
+    later = blobs.where(F.col("planted_segment").isin(1, 2))
+    result = describe_centroids(later, segments, trained.resolved, "customer_id").collect()
+    kept = [row for row in blob_rows if row[1] in (1, 2)]
+    assert trained.resolved.row_count == ROWS != len(kept)
+    frequency = {row["segment_id"]: row for row in result if row["feature"] == "log_frequency"}
+    assert sum(row["customer_count"] for row in frequency.values()) == len(kept)
+    training = np.array([row[4] for row in blob_rows])
+    mean, std = training.mean(), training.std(ddof=1)
+    for segment_id, row in frequency.items():
+        members = [blob[4] for blob in kept if assigned[blob[0]][0] == segment_id]
+        assert row["customer_count"] == len(members)
+        assert row["centroid_transformed"] == pytest.approx(np.mean(members), rel=1e-9)
+        assert row["centroid_z"] == pytest.approx((np.mean(members) - mean) / std, rel=1e-9)
+
+
+def test_train_model_is_one_pipeline_of_the_preprocessing_and_the_chosen_kmeans(
+    trained: SegmentationModel,
+) -> None:
+    assert [type(stage) for stage in trained.pipeline.stages] == [
+        SQLTransformer,
+        VectorAssembler,
+        StandardScalerModel,
+        VectorAssembler,
+        KMeansModel,
+    ]
+    kmeans = trained.pipeline.stages[-1]
+    assert [[float(value) for value in center] for center in kmeans.clusterCenters()] == (
+        trained.centers
+    )
+    assert trained.k == 4
+    assert trained.slot_names == [
+        "log_recency_days",
+        "log_frequency",
+        "monetary",
+        "log_avg_order_value",
+    ]
+    assert [(score.k, score.is_chosen) for score in trained.sweep] == [(4, True)]
+    assert trained.chosen.k == 4
+
+
+def test_train_model_ranks_clusters_by_descending_order_by_centroid(
+    trained: SegmentationModel,
+) -> None:
+    monetary = trained.slot_names.index("monetary")
+    assert sorted(trained.ranks) == [1, 2, 3, 4]
+    by_rank = sorted(range(trained.k), key=lambda cluster: trained.ranks[cluster])
+    values = [trained.centers[cluster][monetary] for cluster in by_rank]
+    assert values == sorted(values, reverse=True)
+    assert trained.ranks == segment_order(trained.centers, trained.slot_names, "monetary")
+
+
+def test_train_model_resolved_statistics_are_the_training_mean_and_sample_stddev(
+    blob_rows: list[tuple], trained: SegmentationModel
+) -> None:
+    values = np.array([[row[3], row[4], math.log1p(row[7]), row[6]] for row in blob_rows])
+    features = trained.resolved.features
+    assert [feature.name for feature in features] == trained.slot_names
+    for index, feature in enumerate(features):
+        assert feature.mean == pytest.approx(values[:, index].mean(), rel=1e-12)
+        assert feature.stddev == pytest.approx(values[:, index].std(ddof=1), rel=1e-12)
+
+
+def test_score_customers_with_the_trained_pipeline_equals_assign_segments(
+    blobs: DataFrame, trained: SegmentationModel, assigned: dict[str, tuple[int, float]]
+) -> None:
+    scored = score_customers(blobs, trained.pipeline, trained.ranks, trained.centers, "customer_id")
+    assert scored.columns == ["customer_id", "segment_id", "distance_to_centroid"]
+    found = segment_map(scored)
+    assert sorted(found) == sorted(assigned)
+    for key, (segment_id, distance) in found.items():
+        assert segment_id == assigned[key][0]
+        assert distance == pytest.approx(assigned[key][1], rel=1e-9, abs=1e-12)
+
+
+def test_score_customers_translates_clusters_through_segment_of(
+    blobs: DataFrame, trained: SegmentationModel
+) -> None:
+    # A later version keeps matched ids: any cluster -> segment id mapping is applied as given.
+    segment_of = [10 + cluster for cluster in range(trained.k)]
+    scored = score_customers(blobs, trained.pipeline, segment_of, trained.centers, "customer_id")
+    clusters = trained.pipeline.transform(blobs).select("customer_id", CLUSTER_COLUMN)
+    expected = {row["customer_id"]: 10 + row[CLUSTER_COLUMN] for row in clusters.collect()}
+    assert {row["customer_id"]: row["segment_id"] for row in scored.collect()} == expected
+    assert set(expected.values()) == {10, 11, 12, 13}
+
+
+def test_a_saved_and_loaded_pipeline_scores_the_same_without_the_training_input(
+    spark: SparkSession,
+    tmp_path: Path,
+    blob_rows: list[tuple],
+    trained: SegmentationModel,
+    assigned: dict[str, tuple[int, float]],
+) -> None:
+    path = str(tmp_path / "model")
+    trained.pipeline.save(path)
+    loaded = PipelineModel.load(path)
+    assert [type(stage) for stage in loaded.stages] == [
+        type(stage) for stage in trained.pipeline.stages
+    ]
+    # A later mart holding only some customers, with extra columns and another row order.
+    later = spark.createDataFrame(blob_rows[::-3], BLOB_SCHEMA).withColumn("note", F.lit("x"))
+    found = segment_map(
+        score_customers(later, loaded, trained.ranks, trained.centers, "customer_id")
+    )
+    assert sorted(found) == sorted(row[0] for row in blob_rows[::-3])
+    for key, (segment_id, distance) in found.items():
+        assert segment_id == assigned[key][0]
+        assert distance == pytest.approx(assigned[key][1], rel=1e-9, abs=1e-12)
+
+
+def test_fit_k_scores_equal_sklearn_on_the_fitted_vectors(spark: SparkSession) -> None:
+    from sklearn.metrics import davies_bouldin_score, silhouette_score
+
+    config = SegmentationConfig.from_dict(
+        {"features": {"x": "standardise", "y": "standardise"}, "order_by": "x"}
+    )
+    with prepare_features(small_blobs(spark), config) as prepared:
+        fit = fit_k(prepared, 3, config)
+        rows = (
+            fit.model.transform(prepared.frame)
+            .select(vector_to_array(VECTOR_COLUMN).alias("v"), CLUSTER_COLUMN)
+            .collect()
+        )
+    vectors = np.array([row["v"] for row in rows])
+    labels = np.array([row[CLUSTER_COLUMN] for row in rows])
+    centers = np.array(fit.centers)
+    assert fit.k == 3
+    assert fit.centers == [[float(value) for value in c] for c in fit.model.clusterCenters()]
+    assert sorted(set(labels)) == [0, 1, 2]
+    assert fit.davies_bouldin == pytest.approx(davies_bouldin_score(vectors, labels), rel=1e-6)
+    assert fit.silhouette == pytest.approx(
+        silhouette_score(vectors, labels, metric="sqeuclidean"), rel=1e-6
+    )
+    assert fit.wcss == pytest.approx(float(((vectors - centers[labels]) ** 2).sum()), rel=1e-9)
+
+
+def test_sweep_k_fits_every_k_in_order_like_fit_k(spark: SparkSession) -> None:
+    config = SegmentationConfig.from_dict(
+        {"features": {"x": "standardise", "y": "standardise"}, "order_by": "x"}
+    )
+    with prepare_features(small_blobs(spark), config) as prepared:
+        fits = sweep_k(prepared, config, [4, 2, 3])
+        single = fit_k(prepared, 3, config)
+    assert [fit.k for fit in fits] == [4, 2, 3]
+    assert [len(fit.centers) for fit in fits] == [4, 2, 3]
+    assert np.allclose(fits[2].centers, single.centers, rtol=1e-12, atol=0)
+    assert (fits[2].wcss, fits[2].silhouette, fits[2].davies_bouldin) == pytest.approx(
+        (single.wcss, single.silhouette, single.davies_bouldin), rel=1e-12
+    )
+    assert fits[1].wcss > fits[2].wcss > fits[0].wcss
 
 
 def test_demographic_file_segments_on_auto_features_and_falls_back_in_order_by(
@@ -428,7 +633,8 @@ def test_one_hot_centroids_give_each_segments_share_per_category(demographic: Da
         {"features": {"annual_income_amount": "standardise", "education": "one_hot"}}
     )
     segments = assign_segments(demographic, config, 2)
-    result = describe_centroids(demographic, segments, config).collect()
+    resolved = resolve_features(demographic, config)
+    result = describe_centroids(demographic, segments, resolved, config.id_column).collect()
     assigned = {row["customer_id"]: row["segment_id"] for row in segments.collect()}
     education = {row[0]: row[9]["education"] for row in demographic_rows()}
     rows = {(row["segment_id"], row["feature"]): row for row in result}

@@ -120,7 +120,9 @@ class PreparedFeatures:
 
 def canonicalise(df: DataFrame, id_column: str, num_partitions: int) -> DataFrame:
     """Place every row by the hash of its id and sort by id, so fits ignore input order/layout."""
-    return df.repartition(num_partitions, column_ref(id_column)).sortWithinPartitions(id_column)
+    return df.repartition(num_partitions, column_ref(id_column)).sortWithinPartitions(
+        column_ref(id_column)
+    )
 
 
 def with_scaler_statistics(
@@ -168,7 +170,9 @@ def prepare_features(
     final_inputs = ([_SCALER_OUTPUT] if scaled_count else []) + slot_columns[scaled_count:]
     final = VectorAssembler(inputCols=final_inputs, outputCol=VECTOR_COLUMN, handleInvalid="error")
     stages.append(final)
-    frame = final.transform(frame).select(config.id_column, *slot_columns, VECTOR_COLUMN)
+    frame = final.transform(frame).select(
+        column_ref(config.id_column), *slot_columns, VECTOR_COLUMN
+    )
     return PreparedFeatures(
         frame=frame,
         resolved=resolved,

@@ -24,6 +24,7 @@ from pyspark.sql.types import (
 )
 
 from customer_segmentation.segmentation.config import SegmentationConfig
+from customer_segmentation.segmentation.expressions import column_ref
 from customer_segmentation.segmentation.features import VECTOR_COLUMN, prepare_features
 from customer_segmentation.segmentation.kmeans import (
     CLUSTER_COLUMN,
@@ -137,7 +138,7 @@ def score_customers(
     """
     cluster = F.col(CLUSTER_COLUMN)
     return pipeline.transform(features_df).select(
-        F.col(id_column),
+        column_ref(id_column),
         segment_id_column(cluster, segment_of).alias("segment_id"),
         distance_column(F.col(VECTOR_COLUMN), cluster, centers).alias("distance_to_centroid"),
     )
