@@ -88,7 +88,7 @@ def main() -> None:
     spark_state_dir("lifecycle_")
     runs = {}
     for name, mode in (("train", "auto"), ("score", "score")):
-        wall, seconds = build(project, {**variables, "segmentation": {"mode": mode}})
+        wall, seconds = build(project, {**variables, "segmentation_mode": mode})
         runs[name] = {
             "build_seconds": round(wall, 1),
             **{k: round(v, 2) for k, v in seconds.items()},

@@ -1,6 +1,7 @@
 {% test ids_are_current_model_segments(model, column_name, models) %}
-    {#- Fails unless `models` (segmentation_models) has exactly one current version and the
-        distinct ids in `column_name` are exactly that version's segment ids. -#}
+    {#- Fails unless `models` (segmentation_models) has exactly one current version and every
+        non-null id in `column_name` is one of that version's segment ids (a segment may be
+        empty). -#}
     with current_version as (
         select segments
         from {{ models }}
@@ -13,6 +14,7 @@
     used as (
         select distinct {{ column_name }} as segment_id
         from {{ model }}
+        where {{ column_name }} is not null
     ),
     compared as (
         select
@@ -29,7 +31,7 @@
         compared.is_used,
         (select count(*) from current_version) as current_versions
     from compared
-    where not (compared.is_expected and compared.is_used)
+    where not compared.is_expected
     union all
     select
         null as segment_id,

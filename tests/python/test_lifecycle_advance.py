@@ -72,6 +72,8 @@ def trained(spark, store) -> list[dict]:
 
 def test_a_first_build_trains_version_one_and_saves_it(trained, store) -> None:
     (record,) = trained
+    assert record["drift_reference_version"] == 1
+    assert all(drift["psi"] == 0 and not drift["is_drifted"] for drift in record["drift"])
     assert (record["model_version"], record["is_current"], record["k"]) == (1, True, 4)
     assert record["trained_because"] == "no model version yet"
     assert record["model_path"].startswith(str(store))
@@ -120,6 +122,15 @@ def test_a_shifted_mart_is_drift_and_auto_retrains_on_it(spark, trained, store) 
     assert [(r["model_version"], r["is_current"]) for r in records] == [(1, False), (2, True)]
     assert records[1]["trained_because"].startswith("drift: log_monetary (PSI ")
     assert records[0]["last_build_action"] == "trained"  # version 1's last build stays as it was
+    # the retraining build keeps the drift it reacted to, measured against version 1
+    assert records[1]["drift_reference_version"] == 1
+    drifted = {drift["feature"]: drift["is_drifted"] for drift in records[1]["drift"]}
+    assert drifted == {
+        "log_recency_days": False,
+        "log_frequency": False,
+        "log_monetary": True,
+        "log_avg_order_value": False,
+    }
 
 
 def test_score_mode_never_retrains_but_reports_the_drift(spark, trained, store) -> None:
@@ -191,3 +202,27 @@ def test_score_mode_fails_naming_the_feature_the_mart_lacks_values_for(
     )
     with pytest.raises(ValueError, match=r"log_frequency \(1\)"):
         step(spark, df, trained, store, mode="score")
+
+
+def test_a_new_one_hot_category_does_not_cost_the_segments_their_ids(spark, store) -> None:
+    df = blobs(spark).selectExpr("*", "if(customer_id like 'c0_%', 'a', 'b') as channel")
+    features = {name: "standardise" for name in COLUMNS[1:5]} | {"channel": "one_hot"}
+    first = step(spark, df, [], store, features=features)
+    grown = df.unionByName(
+        blobs(spark, per_blob=2, seed=3).selectExpr(
+            "concat('z', customer_id) as customer_id", *COLUMNS[1:], "'c' as channel"
+        )
+    )
+    records = step(spark, grown, first, store, features=features, mode="train")
+    new = current_record(records)
+    assert "channel=c" in new["slot_names"] and "channel=c" not in first[0]["slot_names"]
+    assert sorted(s["segment_id"] for s in new["segments"] if not s["is_new"]) == [1, 2, 3, 4]
+
+
+def test_a_transform_change_shares_no_segment_ids(spark, trained, store) -> None:
+    features = {name: "standardise" for name in COLUMNS[1:5]} | {"log_monetary": "none"}
+    records = step(spark, blobs(spark), trained, store, features=features)
+    new = current_record(records)
+    assert new["trained_because"] == "model settings changed"
+    assert all(s["is_new"] for s in new["segments"])
+    assert new["vanished_segment_ids"] == [1, 2, 3, 4]

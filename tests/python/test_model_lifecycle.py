@@ -30,7 +30,7 @@ pytestmark = [pytest.mark.dbt, pytest.mark.slow]
 SEED = PROJECT_DIR / "seeds" / "customers.csv"
 NEW_CUSTOMERS = 100
 SPEND_FACTOR = 1.5
-TRAIN_VARS = json.dumps({"segmentation": {"mode": "train"}})
+TRAIN_VARS = json.dumps({"segmentation_mode": "train"})
 
 
 def read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:

@@ -253,3 +253,11 @@ def test_next_id_not_above_every_previous_id_is_rejected(next_id):
 def test_new_order_that_is_not_a_permutation_is_rejected(new_order):
     with pytest.raises(ValueError, match="new_order"):
         match_segments(PREVIOUS, [[9.0, 9.0], [8.0, 8.0]], 1.0, next_id=4, new_order=new_order)
+
+
+def test_far_pairs_never_push_a_near_pair_apart() -> None:
+    # uncapped, A-Y + B-X (4.9) beats A-X + B-Y (5.1) and A would lose X at distance 0.1
+    result = match_segments({1: [0.0], 2: [2.0]}, [[0.1], [-3.0]], threshold=1.0, next_id=3)
+    assert result.matches[0] == SegmentMatch(0, 1, pytest.approx(0.1), is_new=False)
+    assert result.matches[1].is_new and result.matches[1].segment_id == 3
+    assert result.vanished_segment_ids == (2,)

@@ -15,6 +15,7 @@ current_version as (
         models.last_build_action,
         models.drift_psi_threshold,
         models.drift_mean_shift_threshold,
+        models.drift_reference_version,
         explode(models.drift) as feature_drift
     from models
     where models.is_current
@@ -35,6 +36,7 @@ final as (
         current_version.drift_psi_threshold,
         current_version.drift_mean_shift_threshold,
         current_version.model_version,
+        current_version.drift_reference_version as reference_model_version,
         current_version.last_build_action,
         current_version.last_build_at
     from current_version

@@ -14,7 +14,10 @@ from customer_segmentation.segmentation import (
 def model(dbt, session):
     """Every model version so far, with the current one's latest build (see lifecycle.advance)."""
     dbt.config(materialized="published_table")
-    config = SegmentationConfig.from_dict(dbt.config.get("segmentation"))
+    values = dict(dbt.config.get("segmentation") or {})
+    if dbt.config.get("segmentation_mode") not in (None, "None", ""):
+        values["mode"] = dbt.config.get("segmentation_mode")  # the var overrides the key
+    config = SegmentationConfig.from_dict(values)
     this = str(dbt.this)
     previous = read_records(session.table(this)) if session.catalog.tableExists(this) else []
     records = advance(
@@ -23,6 +26,6 @@ def model(dbt, session):
         config,
         store_root(session, config.model_store),
         this,
-        dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0),
+        dt.datetime.now(dt.timezone.utc).replace(microsecond=0),
     )
     return records_frame(session, records)

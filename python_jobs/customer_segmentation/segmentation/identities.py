@@ -99,6 +99,9 @@ def segment_identities(
     rows = []
     for segment in sorted(set(named) | set(seen)):
         history = seen.get(segment, [])
+        if not history:  # the models registry no longer has it: keep the row as it was
+            rows.append({**named[segment], "is_active": False})
+            continue
         versions = [match["model_version"] for match in history]
         if segment in named:
             name, rule, named_in = (
@@ -109,7 +112,9 @@ def segment_identities(
         elif segment in new_names:
             name, rule, named_in = (*new_names[segment], version)
         else:
-            raise ValueError(f"segment {segment} of an older version was never named")
+            # issued by a build that skipped this model, or a segment without customers (so
+            # without centroid rows): a name that says so, never a failed build
+            name, rule, named_in = f"Unnamed segment {segment}", None, version
         is_active = segment in active
         later = [
             int(r["model_version"]) for r in records if int(r["model_version"]) > max(versions)

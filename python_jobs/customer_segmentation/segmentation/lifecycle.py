@@ -34,6 +34,7 @@ from customer_segmentation.segmentation.config import (
     model_fingerprint,
 )
 from customer_segmentation.segmentation.drift import FeatureDrift, baselines, drift
+from customer_segmentation.segmentation.expressions import ATTRIBUTES_COLUMN
 from customer_segmentation.segmentation.features import is_scaled
 from customer_segmentation.segmentation.matching import match_segments
 from customer_segmentation.segmentation.model import SegmentationModel, train_model
@@ -68,46 +69,64 @@ def to_reference_space(
     slot_names: Sequence[str],
     own: Mapping[str, tuple[float, float] | None],
     reference: Mapping[str, tuple[float, float] | None],
-    reference_slots: Sequence[str],
+    slots: Sequence[str],
 ) -> list[float]:
-    """Re-express a centre in another version's coordinates: unscale, then rescale."""
+    """Re-express a centre over `slots` in another version's scaling: unscale, then rescale.
+
+    A slot the centre does not have (a one_hot category only the other version has) is 0:
+    none of the version's customers is in that category.
+    """
     values = {}
     for slot, value in zip(slot_names, center, strict=True):
         scaling = own[slot]
         values[slot] = value * scaling[1] + scaling[0] if scaling else value
     result = []
-    for slot in reference_slots:
-        scaling = reference[slot]
-        result.append((values[slot] - scaling[0]) / scaling[1] if scaling else values[slot])
+    for slot in slots:
+        scaling = reference.get(slot)
+        value = values.get(slot, 0.0)
+        result.append((value - scaling[0]) / scaling[1] if scaling else value)
     return result
+
+
+def comparable(model: SegmentationModel, current: Mapping[str, Any]) -> bool:
+    """Tell whether two versions share coordinates: the same features with the same transforms.
+
+    one_hot categories may differ (an indicator a version lacks is 0 for all its customers).
+    """
+    return current["features_description"] == model.resolved.describe()
 
 
 def segment_records(
     model: SegmentationModel, current: Mapping[str, Any] | None, threshold: float, next_id: int
 ) -> tuple[list[dict[str, Any]], list[int]]:
-    """Return the new version's SEGMENT_TYPE values and the current ids that vanished."""
+    """Return the new version's SEGMENT_TYPE values and the current ids that vanished.
+
+    Both versions' centroids are compared in the current version's standardised space, over
+    the union of their coordinates; versions over other features share no ids.
+    """
     order = sorted(range(model.k), key=lambda cluster: model.ranks[cluster])
     previous: dict[int, list[float]] = {}
     centers = model.centers
-    if current is not None and set(current["slot_names"]) == set(model.slot_names):
-        reference = resolved_of(current)
+    if current is not None and comparable(model, current):
+        reference = slot_statistics(resolved_of(current))
+        slots = list(current["slot_names"]) + [
+            slot for slot in model.slot_names if slot not in current["slot_names"]
+        ]
         previous = {
-            int(segment["segment_id"]): [float(value) for value in segment["centroid"]]
+            int(segment["segment_id"]): to_reference_space(
+                segment["centroid"], current["slot_names"], reference, reference, slots
+            )
             for segment in current["segments"]
         }
+        own = slot_statistics(model.resolved)
         centers = [
-            to_reference_space(
-                center,
-                model.slot_names,
-                slot_statistics(model.resolved),
-                slot_statistics(reference),
-                current["slot_names"],
-            )
+            to_reference_space(center, model.slot_names, own, reference, slots)
             for center in model.centers
         ]
     result = match_segments(previous, centers, threshold, next_id, order)
     vanished = list(result.vanished_segment_ids)
     if current is not None and not previous:
+        # not comparable: every current segment vanishes
         vanished = sorted(int(segment["segment_id"]) for segment in current["segments"])
     segments = [
         {
@@ -157,6 +176,8 @@ def retrain_reason(
         return "model settings changed"
     if resolved is not None and resolved.describe() != current["features_description"]:
         return f"features changed: {current['features_description']} -> {resolved.describe()}"
+    if any(found.missing_count for found in drifted):
+        return "features incomplete for the current version"
     flagged = [found for found in drifted if found.is_drifted]
     if flagged:
         return "drift: " + ", ".join(
@@ -169,6 +190,15 @@ def retrain_reason(
             for found in flagged
         )
     return None
+
+
+def measurable(features_df: DataFrame, current: Mapping[str, Any]) -> bool:
+    """Tell whether the mart still has every column the current version reads."""
+    columns = set(features_df.columns)
+    return all(
+        (value["is_attribute"] and ATTRIBUTES_COLUMN in columns) or value["name"] in columns
+        for value in current["features"]
+    )
 
 
 def require_scorable(drifted: Sequence[FeatureDrift], version: int) -> None:
@@ -228,24 +258,23 @@ def advance(
         )
     drifted: list[FeatureDrift] = []
     resolved = None
-    if current is not None and config.mode != TRAIN:
-        drifted = drift(
-            features_df,
-            baselines_of(current),
-            config.drift_psi_threshold,
-            config.drift_mean_shift_threshold,
-        )
+    if current is not None:
         if config.mode == AUTO:
             resolved = resolve_features(features_df, config)
+        if config.mode == SCORE or measurable(features_df, current):
+            drifted = drift(
+                features_df,
+                baselines_of(current),
+                config.drift_psi_threshold,
+                config.drift_mean_shift_threshold,
+            )
     reason = retrain_reason(config, current, resolved, drifted)
-    if reason is None and any(found.missing_count for found in drifted):
-        if config.mode == SCORE:
-            require_scorable(drifted, current["model_version"])
-        reason = "features incomplete for the current version"
     if reason is None:
         assert current is not None  # no reason to train means there is a version to score with
+        require_scorable(drifted, current["model_version"])
         why = "mode: score" if config.mode == SCORE else "auto: same settings, no drift"
         latest = build_fields("scored", why, as_of, drifted[0].row_count, now, config, drifted)
+        latest["drift_reference_version"] = current["model_version"]
         return [
             {**record, **latest} if record["is_current"] else dict(record) for record in records
         ]
@@ -260,6 +289,7 @@ def advance(
         reason,
         resolved,
         as_of,
+        drifted,
     )
     return [{**record, "is_current": False} for record in records] + [trained]
 
@@ -275,8 +305,13 @@ def _train_version(
     reason: str,
     resolved: ResolvedFeatures | None,
     as_of: dt.date,
+    drifted: Sequence[FeatureDrift],
 ) -> dict[str, Any]:
-    """Fit, save and describe a new version (the record, marked current)."""
+    """Fit, save and describe a new version (the record, marked current).
+
+    Its drift columns keep this build's drift against the version that was current (what a
+    drift-triggered retrain reacted to); a first version records none against itself.
+    """
     model = train_model(features_df, config, resolved)
     references = baselines(features_df, model.resolved.features)
     version = max((int(record["model_version"]) for record in records), default=0) + 1
@@ -287,20 +322,22 @@ def _train_version(
     model.pipeline.write().overwrite().save(path)
     chosen = model.chosen
     rows = model.resolved.row_count
-    unchanged = [
-        FeatureDrift(
-            reference.feature.name,
-            reference.feature.transform,
-            reference.feature.mean if reference.feature.is_numeric else None,
-            reference.feature.mean if reference.feature.is_numeric else None,
-            0.0 if reference.feature.is_numeric else None,
-            0.0,
-            0,
-            False,
-            rows,
-        )
-        for reference in references
-    ]
+    reference_version = current["model_version"] if current is not None and drifted else version
+    if not drifted:
+        drifted = [
+            FeatureDrift(
+                feature=reference.feature.name,
+                transform=reference.feature.transform,
+                training_mean=reference.feature.mean if reference.feature.is_numeric else None,
+                current_mean=reference.feature.mean if reference.feature.is_numeric else None,
+                mean_shift_sd=0.0 if reference.feature.is_numeric else None,
+                psi=0.0,
+                missing_count=0,
+                is_drifted=False,
+                row_count=rows,
+            )
+            for reference in references
+        ]
     return {
         "model_version": version,
         "is_current": True,
@@ -333,5 +370,6 @@ def _train_version(
             }
             for score in model.sweep
         ],
-        **build_fields("trained", reason, as_of, rows, now, config, unchanged),
+        **build_fields("trained", reason, as_of, rows, now, config, drifted),
+        "drift_reference_version": reference_version,
     }

@@ -7,24 +7,24 @@ same way), so that a segment that is still there keeps its segment id:
 1. The Euclidean distance between every new centroid and every previous centroid is computed
    (rows: new centroids in index order; columns: previous segment ids in ascending order, so the
    iteration order of the `previous` mapping never matters).
-2. A minimum-total-distance one-to-one assignment is found on that whole matrix
-   (`optimal_assignment`, the Hungarian / Kuhn-Munkres method, O(n^3), pure Python). Unlike
-   matching the closest pair first, it never pairs two centroids cheaply at the price of a much
-   worse pair elsewhere.
-3. Only then is the threshold applied: an assigned pair is kept (the new centroid inherits the
-   previous segment id) only if its distance is <= `threshold`. Every other new centroid is a
-   new segment and gets a fresh id, `next_id`, `next_id + 1`, ... in the order `new_order` gives
-   (e.g. new segments ranked by descending spend); every previous id that is not kept is
-   reported as vanished.
+2. A minimum-total-cost one-to-one assignment is found on that whole matrix
+   (`optimal_assignment`, the Hungarian / Kuhn-Munkres method, O(n^3), pure Python), with
+   every cost capped at `threshold`: min(distance, threshold), plus a millionth of the
+   distance so that ties among capped costs go to the nearer pair. Unlike matching the closest
+   pair first, it never pairs two centroids cheaply at the price of a much worse pair
+   elsewhere.
+3. An assigned pair is kept (the new centroid inherits the previous segment id) only if its
+   distance is <= `threshold`. Every other new centroid is a new segment and gets a fresh id,
+   `next_id`, `next_id + 1`, ... in the order `new_order` gives (e.g. new segments ranked by
+   descending spend); every previous id that is not kept is reported as vanished.
 
-Why assign first and threshold afterwards: the pairing is then a property of the geometry alone
-(the minimum total distance over all pairs) and does not depend on the threshold, so raising
-the threshold can only keep more of the same pairs. The threshold answers one question per
-assigned pair: "is this close enough to be the same segment?". Dropping the far pairs before
-assigning would instead let the assignment trade distance for the number of matches, and a
-pair that is only just within the threshold could then break up a near (even identical) one:
-with new A identical to previous X, and A-Y, B-X both at 1.0 and B-Y at 1.5, a threshold of
-1.2 applied first would relabel A as Y so that B can keep X; here A keeps X and B is new.
+Why cap the costs: a pair beyond the threshold is never kept, so how far beyond must not
+matter. Uncapped, two far pairs could outweigh a near one: previous X = 0 and Y = 2 (so an
+auto threshold of 1), new A = 0.1 and B = -3; A-X + B-Y costs 5.1, A-Y + B-X 4.9, and A would
+lose X although it is 0.1 away. Capped, A-X + B-Y costs 1.1 against 2.0: A keeps X, B is
+new. Capping never breaks up an identical pair either: with new A identical to previous X,
+A-Y and B-X at 1.0 and B-Y at 1.5, a threshold of 1.2 gives A-X + B-Y = 1.2 against 2.0, so
+A keeps X and B is new.
 
 The threshold is a distance in the common coordinate space (for z-scored features: standard
 deviations); it must be finite and >= 0. A threshold of 0 keeps only identical centroids.
@@ -43,6 +43,9 @@ __all__ = [
     "match_segments",
     "optimal_assignment",
 ]
+
+
+_TIE_BREAK = 1e-6
 
 
 @dataclass(frozen=True)
@@ -180,8 +183,14 @@ def match_segments(
     _check_centroids(previous, previous_ids, new)
 
     distances = [[euclidean(centroid, previous[pid]) for pid in previous_ids] for centroid in new]
+    # Costs are capped at the threshold: a pair too far to keep costs the same however far it
+    # is, so it can never push a near pair apart (see the module docstring). A millionth of
+    # the distance breaks ties among capped costs (e.g. threshold 0) towards nearer pairs.
+    capped = [
+        [min(distance, threshold) + _TIE_BREAK * distance for distance in row] for row in distances
+    ]
     kept: dict[int, tuple[int, float]] = {}  # new index -> (previous id, distance)
-    for new_index, col in optimal_assignment(distances):
+    for new_index, col in optimal_assignment(capped):
         distance = distances[new_index][col]
         if distance <= threshold:
             kept[new_index] = (previous_ids[col], distance)

@@ -117,6 +117,7 @@ REGISTRY_SCHEMA = StructType(
         StructField("drift_psi_threshold", DoubleType(), False),
         StructField("drift_mean_shift_threshold", DoubleType(), False),
         StructField("drift", ArrayType(DRIFT_TYPE, False), False),
+        StructField("drift_reference_version", IntegerType(), True),
     ]
 )
 
@@ -152,8 +153,9 @@ def require_current(registry: DataFrame) -> dict[str, Any]:
 def records_frame(spark: SparkSession, records: Sequence[Mapping[str, Any]]) -> DataFrame:
     """Return the records as a registry DataFrame (see REGISTRY_SCHEMA)."""
     names = REGISTRY_SCHEMA.fieldNames()
+    # .get: a registry written before a column existed reads as null there
     return spark.createDataFrame(
-        [tuple(record[name] for name in names) for record in records], REGISTRY_SCHEMA
+        [tuple(record.get(name) for name in names) for record in records], REGISTRY_SCHEMA
     )
 
 
