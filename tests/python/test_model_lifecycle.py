@@ -236,29 +236,21 @@ def check_transitions_reconcile(snapshots: list[dict]) -> None:
     assert all(row[3] in ("new", "unchanged") for row in grown)
 
 
-@pytest.mark.parametrize(
-    "check",
-    [
-        check_versions,
-        check_scoring_keeps_segments,
-        check_retrain_keeps_matching_segments,
-        check_transitions_reconcile,
-    ],
-)
+CHECKS = [
+    check_versions,
+    check_scoring_keeps_segments,
+    check_retrain_keeps_matching_segments,
+    check_transitions_reconcile,
+]
+
+
+@pytest.mark.parametrize("check", CHECKS)
 def test_the_model_lives_across_builds_on_the_embedded_target(embedded, check) -> None:
     check(embedded)
 
 
 @pytest.mark.server
-@pytest.mark.parametrize(
-    "check",
-    [
-        check_versions,
-        check_scoring_keeps_segments,
-        check_retrain_keeps_matching_segments,
-        check_transitions_reconcile,
-    ],
-)
+@pytest.mark.parametrize("check", CHECKS)
 def test_the_model_lives_across_builds_through_the_server(served, check) -> None:
     check(served)
 
