@@ -10,6 +10,9 @@ export PYSPARK_PYTHON := $(CURDIR)/$(BIN)/python
 export DBT_SCHEMA ?= segmentation
 # VARS=<file.yml>: build with the dbt vars in that file (README "Bring your own data")
 VARS ?=
+# MODE=train|score|auto: the segmentation model's mode for this build (README "The model's
+# life"); with VARS, set `segmentation_mode` in the file instead
+MODE ?=
 # TARGET=server: build through the Spark server started by `make serve` (README "Targets")
 TARGET ?= local
 
@@ -28,7 +31,7 @@ install: $(STAMP)
 build: $(STAMP)
 	@test -f seeds/customers.csv || $(MAKE) seed-data
 	DBT_TARGET=$(TARGET) $(BIN)/python -m customer_segmentation.dbtchain build "docs generate" \
-		$(if $(VARS),-- --vars "$$(cat $(VARS))")
+		$(if $(VARS),-- --vars "$$(cat $(VARS))",$(if $(MODE),-- --vars '{segmentation_mode: $(MODE)}'))
 
 ## seed-data: (re)generate the shipped seed deterministically (overwrites seeds/customers.csv)
 seed-data: $(STAMP)
