@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import datetime as dt
 import math
 import pickle
 from pathlib import Path
@@ -12,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from customer_segmentation.segmentation import SegmentationConfig, SegmentationConfigError, run_id
+from customer_segmentation.segmentation import SegmentationConfig, SegmentationConfigError
 from customer_segmentation.segmentation.config import LIFECYCLE_KEYS, model_fingerprint
 from customer_segmentation.segmentation.kmeans import candidate_ks, choose_k, davies_bouldin
 from customer_segmentation.segmentation.labels import segment_order
@@ -195,32 +194,6 @@ def test_config_errors_are_value_errors_that_say_where_the_config_lives() -> Non
     assert "'standardise', 'log1p', 'none', 'one_hot'" in message
 
 
-def test_run_id_is_deterministic_and_sensitive_to_config_and_date() -> None:
-    config = SegmentationConfig.from_dict({"k": 4})
-    same = SegmentationConfig.from_dict({"k": 4})
-    first = run_id(config, dt.date(2024, 6, 30))
-    assert first == run_id(same, "2024-06-30")
-    assert len(first) == 16
-    assert int(first, 16) >= 0
-    assert first != run_id(config, dt.date(2024, 7, 1))
-    assert first != run_id(SegmentationConfig.from_dict({"k": 5}), dt.date(2024, 6, 30))
-
-
-def test_run_id_depends_on_feature_order() -> None:
-    forward = {"log_monetary": "none", "log_frequency": "none"}
-    backward = {"log_frequency": "none", "log_monetary": "none"}
-    assert run_id(SegmentationConfig.from_dict({"features": forward}), "2024-06-30") != run_id(
-        SegmentationConfig.from_dict({"features": backward}), "2024-06-30"
-    )
-
-
-def test_run_id_tells_auto_from_explicit_features() -> None:
-    explicit = {"features": {"log_monetary": "standardise"}}
-    assert run_id(SegmentationConfig(), "2024-06-30") != run_id(
-        SegmentationConfig.from_dict(explicit), "2024-06-30"
-    )
-
-
 def test_model_fingerprint_is_a_short_deterministic_hash() -> None:
     fingerprint = model_fingerprint(SegmentationConfig.from_dict({"k": 4}))
     assert fingerprint == model_fingerprint(SegmentationConfig.from_dict({"k": 4}))
@@ -269,11 +242,6 @@ def test_model_fingerprint_changes_with_every_model_setting(change: dict) -> Non
     changed = SegmentationConfig.from_dict({**base, **change})
     assert repr(changed) != repr(SegmentationConfig.from_dict(base))  # repr keeps feature order
     assert model_fingerprint(changed) != model_fingerprint(SegmentationConfig.from_dict(base))
-
-
-def test_run_id_rejects_datetimes() -> None:
-    with pytest.raises(TypeError, match="as_of_date"):
-        run_id(SegmentationConfig(), dt.datetime(2024, 6, 30, 12, 0))
 
 
 def test_candidate_ks_caps_auto_range_at_distinct_points() -> None:

@@ -38,7 +38,6 @@ from customer_segmentation.segmentation.centroids import CENTROID_SCHEMA, descri
 from customer_segmentation.segmentation.config import (
     SegmentationConfig,
     SegmentationConfigError,
-    run_id,
 )
 from customer_segmentation.segmentation.features import PreparedFeatures, prepare_features
 from customer_segmentation.segmentation.lifecycle import advance
@@ -92,7 +91,6 @@ __all__ = [
     "require_current",
     "resolve_features",
     "resolved_of",
-    "run_id",
     "score_customers",
     "score_record",
     "select_k",

@@ -39,7 +39,6 @@ The last five keys steer the lifecycle and never force a retrain.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 from collections.abc import Mapping
@@ -276,21 +275,6 @@ class SegmentationConfig:
         return (type(self).from_dict, (self.to_dict(),))
 
 
-def canonical_json(config: SegmentationConfig, as_of_date: dt.date | str) -> str:
-    """Serialise config and as-of date to one canonical JSON string (feature order kept)."""
-    if isinstance(as_of_date, dt.datetime):
-        raise TypeError("as_of_date must be a date or an ISO date string, not a datetime")
-    if isinstance(as_of_date, str):
-        as_of_date = dt.date.fromisoformat(as_of_date)
-    if not isinstance(as_of_date, dt.date):
-        raise TypeError(f"as_of_date must be a date or an ISO date string, got {as_of_date!r}")
-    payload = config.to_dict()
-    if not config.is_auto_features:
-        payload["features"] = [[name, transform] for name, transform in payload["features"].items()]
-    payload["as_of_date"] = as_of_date.isoformat()
-    return json.dumps(payload, sort_keys=True, separators=(",", ":"))
-
-
 def model_fingerprint(config: SegmentationConfig) -> str:
     """Return a short hash of the settings that define a model (not the LIFECYCLE_KEYS)."""
     payload = {key: value for key, value in config.to_dict().items() if key not in LIFECYCLE_KEYS}
@@ -298,8 +282,3 @@ def model_fingerprint(config: SegmentationConfig) -> str:
         payload["features"] = [[name, transform] for name, transform in config.features.items()]
     text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
-def run_id(config: SegmentationConfig, as_of_date: dt.date | str) -> str:
-    """Return a short, deterministic id (sha256 prefix) of config + as-of date for tagging."""
-    return hashlib.sha256(canonical_json(config, as_of_date).encode("utf-8")).hexdigest()[:16]

@@ -16,12 +16,10 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pyspark.sql import Column, DataFrame
-from pyspark.sql import functions as F
+from pyspark.sql import DataFrame
 from pyspark.sql.types import NumericType, StringType
 
 from customer_segmentation.segmentation.config import (
-    NONE,
     ONE_HOT,
     STANDARDISE,
     SegmentationConfig,
@@ -31,8 +29,6 @@ from customer_segmentation.segmentation.config import (
 from customer_segmentation.segmentation.expressions import (
     ATTRIBUTES_COLUMN,
     FeatureSource,
-    indicator,
-    transformed_value,
 )
 from customer_segmentation.segmentation.profiling import (
     Profile,
@@ -84,15 +80,6 @@ class ResolvedFeature:
             return [self.name]
         return [f"{self.name}={category}" for category in self.categories]
 
-    def vector_columns(self) -> list[Column]:
-        """Return the feature's vector coordinates: z-score, raw number or 0/1 indicators."""
-        if not self.is_numeric:
-            return [indicator(self.source, category) for category in self.categories]
-        value = transformed_value(self.source, self.transform)
-        if self.transform == NONE:
-            return [value]
-        return [(value - F.lit(self.mean)) / F.lit(self.stddev)]
-
 
 @dataclass(frozen=True)
 class ResolvedFeatures:
@@ -112,10 +99,6 @@ class ResolvedFeatures:
     def slot_names(self) -> list[str]:
         """Names of the model vector's coordinates, in order."""
         return [slot for feature in self.features for slot in feature.slot_names]
-
-    def vector_columns(self) -> list[Column]:
-        """Return every vector coordinate as a double column expression, in order."""
-        return [column for feature in self.features for column in feature.vector_columns()]
 
     def describe(self) -> str:
         """Return the features as "name:transform,..." (what segment_k_selection records)."""
