@@ -14,10 +14,12 @@ from customer_segmentation.segmentation import (
 def model(dbt, session):
     """Every model version so far, with the current one's latest build (see lifecycle.advance)."""
     dbt.config(materialized="published_table")
-    values = dict(dbt.config.get("segmentation") or {})
-    if dbt.config.get("segmentation_mode") not in (None, "None", ""):
-        values["mode"] = dbt.config.get("segmentation_mode")  # the var overrides the key
-    config = SegmentationConfig.from_dict(values)
+    # dbt passes a Python model only the config keys it reads as dbt.config.get("<key>") calls
+    segmentation = dbt.config.get("segmentation")
+    mode = dbt.config.get("segmentation_mode")
+    config = SegmentationConfig.from_dict(
+        segmentation if mode in (None, "None", "") else {**(segmentation or {}), "mode": mode}
+    )
     this = str(dbt.this)
     previous = read_records(session.table(this)) if session.catalog.tableExists(this) else []
     records = advance(
