@@ -103,7 +103,7 @@ def snapshot(rows_of, schema: str) -> dict:
         "segments": f"select customer_id, segment_id, distance_to_centroid, model_version "
         f"from {schema}.customer_segments",
         "names": f"select segment_id, segment_name from {schema}.segment_names",
-        "registry": f"select segment_id, segment_name, is_active, model_versions "
+        "registry": f"select segment_id, segment_name, is_active, to_json(model_versions) "
         f"from {schema}.segment_registry",
         "current_segments": f"select s.segment_id, s.is_new, s.matched_distance from "
         f"{schema}.segmentation_models lateral view explode(segments) as s where is_current",
@@ -200,7 +200,7 @@ def check_retrain_keeps_matching_segments(snapshots: list[dict]) -> None:
         assert 0 <= distance <= 1.0
     registry = {row[0]: row for row in snapshots[2]["registry"]}
     for segment_id, _, _ in kept:
-        assert list(registry[segment_id][3]) == [1, 2]
+        assert json.loads(registry[segment_id][3]) == [1, 2]
         assert registry[segment_id][2] is True
     assert len(set(names_now.values())) == len(names_now)
 

@@ -145,6 +145,9 @@ def test_the_server_build_has_the_same_tables_and_reconciles(spark, builds, spar
         name for name in embedded_tables if "__v" not in name
     }
     assert published == {
+        "segmentation_models",
+        "segment_registry",
+        "segment_transitions",
         "segment_summary",
         "segment_profiles",
         "segment_mix",

@@ -85,15 +85,24 @@ def hive_rows(port: int, *statements: str, **login: str) -> list[tuple]:
 
 
 def connect_rows(url: str, query: str = "select 1") -> list[tuple]:
-    """Run query over Spark Connect at url, in a new session (never a cached one)."""
+    """Run query over Spark Connect at url, in a new session (never a cached one).
+
+    builder.remote() switches this process's `pyspark.sql.functions` to Spark Connect columns
+    (env SPARK_CONNECT_MODE_ENABLED); it is switched back so later tests get classic ones.
+    """
     from pyspark.sql import SparkSession
 
+    previous = os.environ.get("SPARK_CONNECT_MODE_ENABLED")
     spark = SparkSession.builder.remote(url).create()
     try:
         return [tuple(row) for row in spark.sql(query).collect()]
     finally:
         with contextlib.suppress(Exception):
             spark.stop()
+        if previous is None:
+            os.environ.pop("SPARK_CONNECT_MODE_ENABLED", None)
+        else:
+            os.environ["SPARK_CONNECT_MODE_ENABLED"] = previous
 
 
 @dataclass(frozen=True)
