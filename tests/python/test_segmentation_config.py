@@ -158,7 +158,7 @@ def test_from_dict_rejects_bad_values_naming_the_key(values: dict, key: str) -> 
         {"mode": "train"},
         {"mode": "score"},
         {"model_store": "s3a://bucket/segmentation models"},
-        {"model_store": "/tmp/store"},
+        {"model_store": "models/store"},
         {"match_threshold": 0},
         {"match_threshold": 2},
         {"match_threshold": 0.75},
