@@ -25,7 +25,7 @@ from pyspark.sql.types import (
 )
 
 from customer_segmentation.segmentation.naming import assign_unique_names
-from customer_segmentation.segmentation.registry import current_record
+from customer_segmentation.segmentation.registry import current_record, rows_frame
 
 MATCH_TYPE = StructType(
     [
@@ -138,7 +138,4 @@ def segment_identities(
 
 def identities_frame(spark: Any, rows: Sequence[Mapping[str, Any]]) -> DataFrame:
     """Return the registry rows as a DataFrame (see SEGMENT_REGISTRY_SCHEMA)."""
-    names = SEGMENT_REGISTRY_SCHEMA.fieldNames()
-    return spark.createDataFrame(
-        [tuple(row[name] for name in names) for row in rows], SEGMENT_REGISTRY_SCHEMA
-    )
+    return rows_frame(spark, rows, SEGMENT_REGISTRY_SCHEMA)

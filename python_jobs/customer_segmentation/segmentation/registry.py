@@ -150,13 +150,17 @@ def require_current(registry: DataFrame) -> dict[str, Any]:
     return found
 
 
+def rows_frame(
+    spark: SparkSession, rows: Sequence[Mapping[str, Any]], schema: StructType
+) -> DataFrame:
+    """Return dict rows as a DataFrame of schema; a key a row lacks (an older table) is null."""
+    names = schema.fieldNames()
+    return spark.createDataFrame([tuple(row.get(name) for name in names) for row in rows], schema)
+
+
 def records_frame(spark: SparkSession, records: Sequence[Mapping[str, Any]]) -> DataFrame:
     """Return the records as a registry DataFrame (see REGISTRY_SCHEMA)."""
-    names = REGISTRY_SCHEMA.fieldNames()
-    # .get: a registry written before a column existed reads as null there
-    return spark.createDataFrame(
-        [tuple(record.get(name) for name in names) for record in records], REGISTRY_SCHEMA
-    )
+    return rows_frame(spark, records, REGISTRY_SCHEMA)
 
 
 def feature_record(baseline: FeatureBaseline) -> dict[str, Any]:
