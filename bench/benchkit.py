@@ -130,3 +130,25 @@ def append_result(name: str, result: dict[str, Any]) -> str:
     with path.open("a") as handle:
         handle.write(json.dumps(result, default=str) + "\n")
     return shown(path)
+
+
+def build_customer_features(
+    spark: Any, workspace: Path, schema: str, dbt_vars: dict[str, Any]
+) -> tuple[Any, int]:
+    """dbt build (seeds and models, no tests) up to customer_features into schema, in this
+    process's SparkSession, on the project copy in workspace; return customer_features
+    (cached) and the number of nodes built."""
+    from dbt.cli.main import dbtRunner
+
+    os.environ["DBT_SCHEMA"] = schema
+    args = "--quiet build --select +customer_features --exclude-resource-type test "
+    args += f"--exclude-resource-type unit_test --target local --project-dir {workspace} "
+    args += f"--profiles-dir {workspace}/profiles --target-path {workspace}/target "
+    args += f"--log-path {workspace}/logs"
+    result = dbtRunner().invoke([*args.split(), "--vars", json.dumps(dbt_vars)])
+    if not result.success:
+        log = shown(workspace / "logs" / "dbt.log")
+        raise RuntimeError(f"dbt build failed ({result.exception or 'see ' + log})")
+    features = spark.table(f"{schema}.customer_features").cache()
+    features.count()
+    return features, len(result.result.results)

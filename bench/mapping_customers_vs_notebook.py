@@ -45,6 +45,7 @@ from benchkit import (
     DATA_DIR,
     PROJECT_DIR,
     append_result,
+    build_customer_features,
     machine_info,
     machine_line,
     shown,
@@ -118,26 +119,12 @@ def notebook_frame(spark: Any, text: Any) -> Any:
 
 
 def build_features(spark: Any, data: Path, dbt_vars: dict[str, Any]) -> tuple[Any, int]:
-    """dbt build (seeds and models, no tests) up to customer_features, on a fresh copy of the
-    project, in this process's SparkSession; return customer_features, cached, and the nodes."""
-    from dbt.cli.main import dbtRunner
-
+    """dbt build up to customer_features on a fresh copy of the project (benchkit)."""
     if WORKSPACE.exists():
         shutil.rmtree(WORKSPACE)
     copy_project(WORKSPACE)
     dbt_vars = {**dbt_vars, "customers_input": {**dbt_vars["customers_input"], "path": str(data)}}
-    os.environ["DBT_SCHEMA"] = SCHEMA
-    args = "--quiet build --select +customer_features --exclude-resource-type test "
-    args += f"--exclude-resource-type unit_test --project-dir {WORKSPACE} "
-    args += f"--profiles-dir {WORKSPACE}/profiles --target-path {WORKSPACE}/target "
-    args += f"--log-path {WORKSPACE}/logs"
-    result = dbtRunner().invoke([*args.split(), "--vars", json.dumps(dbt_vars)])
-    if not result.success:
-        log = shown(WORKSPACE / "logs" / "dbt.log")
-        raise RuntimeError(f"dbt build failed ({result.exception or 'see ' + log})")
-    features = spark.table(f"{SCHEMA}.customer_features").cache()
-    features.count()
-    return features, len(result.result.results)
+    return build_customer_features(spark, WORKSPACE, SCHEMA, dbt_vars)
 
 
 def rows_of_customers(spark: Any, text: Any) -> dict[str, int]:

@@ -1,4 +1,5 @@
-"""Tests of the customer data generator: determinism, planted segments, planted mess, CLI."""
+"""Tests of the customer data generator: determinism, planted segments, the structureless blob,
+planted mess, CLI."""
 
 from __future__ import annotations
 
@@ -26,11 +27,20 @@ from customer_segmentation.datagen import (
     LABELS_HEADER,
     MESS_KINDS,
     SEGMENTS,
+    STRUCTURE_NAMES,
     generate_rows,
     write_customers,
 )
+from customer_segmentation.datagen.blob import (
+    BLOB_PROFILE,
+    BLOB_SEGMENT,
+    ORDER_VALUE_AXIS,
+    ORDERS_AXIS,
+    RECENCY_AXIS,
+)
 from customer_segmentation.datagen.customers import ascii_fold
 from customer_segmentation.datagen.locales import LOCALES
+from customer_segmentation.datagen.sampling import series_exp, series_log
 from customer_segmentation.datagen.segments import PROFILES
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -63,12 +73,12 @@ def read_csv(path: Path) -> list[list[str]]:
         return list(csv.reader(handle))[1:]
 
 
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> Generated:
-    """5,000 customers at the default mess rates, with their labels."""
-    folder = tmp_path_factory.mktemp("datagen")
+def write_and_read(folder: Path, structure: str = "planted") -> Generated:
+    """Write CUSTOMERS customers of a structure at the default mess rates and read them back."""
     csv_path, labels_path = folder / "customers.csv", folder / "labels.csv"
-    counts = write_customers(csv_path, CUSTOMERS, SEED, AS_OF, labels_path=labels_path)
+    counts = write_customers(
+        csv_path, CUSTOMERS, SEED, AS_OF, labels_path=labels_path, structure=structure
+    )
     labels = read_csv(labels_path)
     return Generated(
         csv_path=csv_path,
@@ -78,6 +88,18 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Generated:
         mess=[set(filter(None, label[2].split("|"))) for label in labels],
         counts=counts,
     )
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Generated:
+    """5,000 customers at the default mess rates, with their labels."""
+    return write_and_read(tmp_path_factory.mktemp("datagen"))
+
+
+@pytest.fixture(scope="module")
+def blob(tmp_path_factory: pytest.TempPathFactory) -> Generated:
+    """5,000 customers of the structureless blob at the default mess rates, with their labels."""
+    return write_and_read(tmp_path_factory.mktemp("datagen_blob"), structure="blob")
 
 
 def seed_columns() -> list[str]:
@@ -427,3 +449,150 @@ def test_cli_mess_rate_zero_writes_one_row_per_customer(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["duplicates"] == 0
     assert len(read_csv(out)) == 200
+
+
+def test_structures_are_planted_and_blob_and_planted_is_the_default() -> None:
+    assert STRUCTURE_NAMES == ("planted", "blob")
+    default = list(generate_rows(300, SEED, AS_OF))
+    assert list(generate_rows(300, SEED, AS_OF, structure="planted")) == default
+    assert {segment for _, segment, _ in generate_rows(2000, SEED, AS_OF, 0)} == set(SEGMENTS)
+    assert len(SEGMENTS) == 5
+    with pytest.raises(
+        ValueError, match=r"^unknown structure 'ring'; choose one of planted, blob$"
+    ):
+        generate_rows(10, SEED, AS_OF, structure="ring")
+
+
+def test_series_exp_and_log_match_the_math_module() -> None:
+    """The libm-free exp and log agree with math's to ~1e-15 over the ranges the blob uses."""
+    for x in np.linspace(-12.0, 14.0, 2001):
+        assert math.isclose(series_exp(float(x)), math.exp(x), rel_tol=1e-14)
+    for x in np.geomspace(1e-12, 1e6, 2001):
+        assert math.isclose(series_log(float(x)), math.log(x), rel_tol=1e-14, abs_tol=1e-15)
+    with pytest.raises(ValueError):
+        series_log(0.0)
+
+
+def test_same_seed_gives_the_same_blob_and_other_seed_differs(tmp_path: Path) -> None:
+    outputs = []
+    for index, seed in enumerate((11, 11, 12)):
+        path, labels = tmp_path / f"blob{index}.csv", tmp_path / f"labels{index}.csv"
+        write_customers(path, 1500, seed, AS_OF, labels_path=labels, structure="blob")
+        outputs.append((path.read_bytes(), labels.read_bytes()))
+    assert outputs[0] == outputs[1]
+    assert outputs[0][0] != outputs[2][0]
+    planted = tmp_path / "planted.csv"
+    write_customers(planted, 1500, 11, AS_OF)
+    assert planted.read_bytes() != outputs[0][0]
+
+
+def test_every_blob_row_is_labelled_blob(blob: Generated) -> None:
+    """One population: every row, messy or not, carries the segment `blob`."""
+    assert set(blob.segments) == {BLOB_SEGMENT}
+    assert blob.counts["segment_rows"] == {BLOB_SEGMENT: len(blob.rows)}
+    assert any(blob.mess), "the default mess applies to blob files too"
+
+
+def blob_coordinates(blob: Generated) -> dict[str, np.ndarray]:
+    """log1p(recency_days), log(total_orders) and log(avg order value in cents) of clean rows."""
+    recency, orders, order_value = [], [], []
+    for fields, kinds in zip(blob.rows, blob.mess, strict=True):
+        if kinds:
+            continue
+        count = int(fields[COLUMN["total_orders"]])
+        recency.append((AS_OF - date.fromisoformat(fields[COLUMN["last_order_date"]])).days)
+        orders.append(count)
+        order_value.append(round(float(fields[COLUMN["total_spend"]]) * 100) / count)
+    return {
+        "recency": np.log1p(recency),
+        "orders": np.log(orders),
+        "order_value": np.log(order_value),
+    }
+
+
+def skewness(sample: np.ndarray) -> float:
+    """The sample's (biased) third standardised moment."""
+    centred = sample - sample.mean()
+    return float((centred**3).mean() / sample.std() ** 3)
+
+
+def test_clean_blob_rows_form_one_gaussian_blob_with_independent_coordinates(
+    blob: Generated,
+) -> None:
+    """Each log coordinate is symmetric around its chosen centre with its chosen spread."""
+    coordinates = blob_coordinates(blob)
+    chosen = {
+        "recency": (math.log1p(120), 0.9),
+        "orders": (math.log(5), 0.8),
+        "order_value": (math.log(5000), 0.7),
+    }
+    for name, sample in coordinates.items():
+        centre, spread = chosen[name]
+        assert len(sample) > 3000
+        assert abs(skewness(sample)) < 0.5, name
+        assert abs(sample.mean() - centre) < 0.1, (name, sample.mean())
+        assert abs(sample.std() - spread) < 0.1, (name, sample.std())
+    correlations = np.corrcoef(np.array(list(coordinates.values())))
+    assert np.all(np.abs(correlations[np.triu_indices(3, k=1)]) < 0.1)
+
+
+def test_blob_axes_and_profile_are_the_documented_choices() -> None:
+    """Centres, spreads and clips as chosen; channel and opt-in are the planted blend."""
+    assert math.isclose(RECENCY_AXIS.centre, math.log1p(120), rel_tol=1e-14)
+    assert math.isclose(ORDERS_AXIS.centre, math.log(5), rel_tol=1e-14)
+    assert math.isclose(ORDER_VALUE_AXIS.centre, math.log(5000), rel_tol=1e-14)
+    spreads = (RECENCY_AXIS.spread, ORDERS_AXIS.spread, ORDER_VALUE_AXIS.spread)
+    assert spreads == (0.9, 0.8, 0.7)
+    assert BLOB_PROFILE.recency_days == (0, 1500)
+    assert BLOB_PROFILE.orders == (1, 80)
+    assert BLOB_PROFILE.order_value_cents == (500, 200_000)
+    blend = tuple(
+        sum(p.share_percent * p.channel_weights[index] for p in PROFILES) for index in range(5)
+    )
+    assert blend == BLOB_PROFILE.channel_weights
+    opt_in = sum(p.share_percent * p.opt_in_percent for p in PROFILES) / 100
+    assert BLOB_PROFILE.opt_in_percent == round(opt_in)
+    longest_history = (
+        BLOB_PROFILE.recency_days[1]
+        + (BLOB_PROFILE.orders[1] - 1) * BLOB_PROFILE.min_days_between_orders
+    )
+    assert longest_history <= BLOB_PROFILE.tenure_days[1]
+
+
+def test_blob_mess_is_planted_like_planted_mess_and_clean_rows_stay_consistent(
+    blob: Generated,
+) -> None:
+    clean_rows = 0
+    for fields, kinds in zip(blob.rows, blob.mess, strict=True):
+        assert detect_defects(fields) == kinds - DUPLICATE_KINDS, fields
+        if kinds:
+            continue
+        assert_clean_row_is_consistent(fields)
+        clean_rows += 1
+        recency = (AS_OF - date.fromisoformat(fields[COLUMN["last_order_date"]])).days
+        orders = int(fields[COLUMN["total_orders"]])
+        assert 0 <= recency <= 1500
+        assert 1 <= orders <= 80
+        assert 1 <= int(fields[COLUMN["spending_score"]]) <= 100
+    assert clean_rows == blob.counts["clean_rows"]
+    assert 0.6 * len(blob.rows) < clean_rows < 0.8 * len(blob.rows)
+    duplicates = blob.counts["mess_rows"]
+    assert duplicates["duplicate_exact"] > 0
+    assert duplicates["duplicate_stale"] > 0
+
+
+def test_cli_structure_blob_writes_the_same_bytes_as_the_api(tmp_path: Path) -> None:
+    out, labels = tmp_path / "blob.csv", tmp_path / "labels.csv"
+    args = ["--rows", "300", "--seed", "5", "--out", str(out), "--labels-out", str(labels)]
+    result = run_cli(*args, "--structure", "blob")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["segment_rows"] == {"blob": len(read_csv(out))}
+    assert {label[1] for label in read_csv(labels)} == {"blob"}
+    api = tmp_path / "api.csv"
+    write_customers(api, 300, 5, AS_OF, structure="blob")
+    assert out.read_bytes() == api.read_bytes()
+    refused = run_cli(
+        "--rows", "5", "--seed", "1", "--out", str(tmp_path / "x.csv"), "--structure", "ring"
+    )
+    assert refused.returncode == 2
+    assert "invalid choice: 'ring'" in refused.stderr

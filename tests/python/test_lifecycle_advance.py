@@ -78,7 +78,10 @@ def test_a_first_build_trains_version_one_and_saves_it(trained, store) -> None:
     assert record["trained_because"] == "no model version yet"
     assert record["model_path"].startswith(str(store))
     assert sorted(s["segment_id"] for s in record["segments"]) == [1, 2, 3, 4]
-    assert [s["k"] for s in record["k_selection"]] == list(range(2, 9))
+    assert [s["k"] for s in record["k_selection"]] == list(range(3, 9))
+    chosen = next(s for s in record["k_selection"] if s["is_chosen"])
+    assert (record["algorithm"], record["stability"]) == ("kmeans", chosen["stability"])
+    assert record["k_rule"].startswith("k rule: ") and "k=4" in record["k_rule"]
     assert record["match_threshold"] == 0.0
 
 

@@ -129,7 +129,7 @@ def test_mapped_and_extra_columns_arrive_where_configured(spark, project, expect
 
 
 def test_features_are_scaled_and_auto_k_is_recorded(spark, project):
-    """Standardised features centre on zero across segments; the chosen k is on record."""
+    """Standardised features centre on zero across segments; the k rule's choice is on record."""
     segmentation = example()["segmentation"]
     configured = segmentation["features"]
     selection = project.table(spark, "segment_k_selection").collect()
@@ -138,7 +138,12 @@ def test_features_are_scaled_and_auto_k_is_recorded(spark, project):
     assert {row.k for row in selection} == set(
         range(segmentation["k_min"], segmentation["k_max"] + 1)
     )
-    assert chosen[0].silhouette == max(row.silhouette for row in selection)
+    eligible = [row for row in selection if row.meets_min_share and row.meets_stability]
+    if eligible:  # the k rule: the best silhouette of the stable, actionable ks
+        assert chosen[0].silhouette == max(row.silhouette for row in eligible)
+    else:  # ... else the smallest actionable k, saying so
+        assert chosen[0].k == min(row.k for row in selection if row.meets_min_share)
+        assert "no segmentation it reproduces" in chosen[0].k_rule
     assert sorted(chosen[0].features.split(",")) == sorted(
         f"{name}:{transform}" for name, transform in configured.items()
     )

@@ -12,8 +12,9 @@ import pytest
 import yaml
 
 from customer_segmentation.segmentation import SegmentationConfig, SegmentationConfigError
+from customer_segmentation.segmentation.clustering import candidate_ks
 from customer_segmentation.segmentation.config import LIFECYCLE_KEYS, model_fingerprint
-from customer_segmentation.segmentation.kmeans import candidate_ks, choose_k, davies_bouldin
+from customer_segmentation.segmentation.criteria import davies_bouldin
 from customer_segmentation.segmentation.labels import segment_order
 
 DBT_PROJECT = Path(__file__).resolve().parents[2] / "dbt_project.yml"
@@ -24,7 +25,10 @@ def test_from_dict_none_gives_documented_defaults() -> None:
     assert config.features == "auto"
     assert config.is_auto_features
     assert config.feature_names == []
-    assert (config.k, config.k_min, config.k_max) == ("auto", 2, 8)
+    assert (config.k, config.k_min, config.k_max) == ("auto", 3, 8)
+    assert (config.algorithm, config.n_init, config.parallelism) == ("kmeans", 3, 2)
+    assert (config.min_segment_share, config.min_stability) == (0.05, 0.8)
+    assert (config.stability_runs, config.stability_sample_rows) == (2, 20_000)
     assert (config.seed, config.max_iter, config.num_partitions) == (42, 50, 4)
     assert (config.id_column, config.order_by) == ("customer_id", "log_monetary")
     assert config.max_categories == 20
@@ -33,12 +37,12 @@ def test_from_dict_none_gives_documented_defaults() -> None:
     assert config.drift_mean_shift_threshold == 0.5
 
 
-def test_lifecycle_keys_are_the_last_five_config_keys() -> None:
+def test_lifecycle_keys_are_the_last_six_config_keys() -> None:
     # The module docstring: the model settings are every key above `mode`, then the lifecycle.
     names = [item.name for item in dataclasses.fields(SegmentationConfig)]
     assert names[-len(LIFECYCLE_KEYS) :] == list(LIFECYCLE_KEYS)
     assert names[-len(LIFECYCLE_KEYS)] == "mode"
-    assert len(LIFECYCLE_KEYS) == 5
+    assert len(LIFECYCLE_KEYS) == 6
 
 
 def test_dbt_project_segmentation_var_defaults_equal_the_library_defaults() -> None:
@@ -134,6 +138,17 @@ def test_auto_features_accept_any_order_by() -> None:
         ({"match_threshold": float("inf")}, "match_threshold"),
         ({"match_threshold": float("nan")}, "match_threshold"),
         ({"match_threshold": True}, "match_threshold"),
+        ({"algorithm": "dbscan"}, "algorithm"),
+        ({"algorithm": "KMeans"}, "algorithm"),
+        ({"n_init": 0}, "n_init"),
+        ({"n_init": 101}, "n_init"),
+        ({"min_segment_share": 1.0}, "min_segment_share"),
+        ({"min_segment_share": -0.01}, "min_segment_share"),
+        ({"min_stability": True}, "min_stability"),
+        ({"min_stability": 1}, "min_stability"),
+        ({"stability_runs": -1}, "stability_runs"),
+        ({"stability_sample_rows": 99}, "stability_sample_rows"),
+        ({"parallelism": 0}, "parallelism"),
         ({"match_threshold": "1.0"}, "match_threshold"),
         ({"match_threshold": None}, "match_threshold"),
         ({"match_threshold": "AUTO"}, "match_threshold"),
@@ -210,6 +225,7 @@ def test_model_fingerprint_is_a_short_deterministic_hash() -> None:
         ("match_threshold", 0.0),
         ("drift_psi_threshold", 0.1),
         ("drift_mean_shift_threshold", 3.0),
+        ("parallelism", 4),
     ],
 )
 def test_model_fingerprint_ignores_every_lifecycle_key(key: str, value: object) -> None:
@@ -227,6 +243,12 @@ def test_model_fingerprint_ignores_every_lifecycle_key(key: str, value: object) 
         {"k": "auto"},
         {"seed": 43},
         {"k_max": 7},
+        {"algorithm": "gaussian_mixture"},
+        {"n_init": 5},
+        {"min_segment_share": 0.1},
+        {"min_stability": 0.6},
+        {"stability_runs": 0},
+        {"stability_sample_rows": 5000},
         {"max_iter": 20},
         {"num_partitions": 8},
         {"max_categories": 21},
@@ -264,14 +286,6 @@ def test_candidate_ks_fails_when_fixed_k_exceeds_distinct_points() -> None:
     config = SegmentationConfig.from_dict({"k": 3})
     with pytest.raises(ValueError, match=r"k=3 .* 10 rows with 2 distinct"):
         candidate_ks(config, row_count=10, distinct_points=2)
-
-
-def test_choose_k_prefers_highest_silhouette_and_smaller_k_on_ties() -> None:
-    auto = SegmentationConfig()
-    assert choose_k({2: 0.4, 3: 0.7, 4: 0.6}, auto) == 3
-    assert choose_k({2: 0.4, 3: 0.7, 4: 0.7}, auto) == 3
-    assert choose_k({2: 0.4, 3: float("nan"), 4: 0.5}, auto) == 4
-    assert choose_k({2: 0.9, 3: 0.1}, SegmentationConfig(k=3)) == 3
 
 
 def test_segment_order_ranks_by_order_by_descending() -> None:

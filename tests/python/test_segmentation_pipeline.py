@@ -32,8 +32,9 @@ from customer_segmentation.segmentation import (
     select_k,
     train_model,
 )
+from customer_segmentation.segmentation.clustering import fit_k, sweep_k
+from customer_segmentation.segmentation.criteria import CLUSTER_COLUMN
 from customer_segmentation.segmentation.features import VECTOR_COLUMN
-from customer_segmentation.segmentation.kmeans import CLUSTER_COLUMN, fit_k, sweep_k
 from customer_segmentation.segmentation.labels import segment_order
 
 BLOB_SCHEMA = (
@@ -258,7 +259,14 @@ def test_k_selection_table_has_one_row_per_k_and_sane_scores(k_selection: DataFr
         ("wcss", "double"),
         ("silhouette", "double"),
         ("davies_bouldin", "double"),
+        ("calinski_harabasz", "double"),
+        ("smallest_segment_share", "double"),
+        ("stability", "double"),
+        ("meets_min_share", "boolean"),
+        ("meets_stability", "boolean"),
         ("is_chosen", "boolean"),
+        ("k_rule", "string"),
+        ("algorithm", "string"),
         ("features", "string"),
         ("order_by", "string"),
     ]
@@ -589,20 +597,20 @@ def test_fit_k_scores_equal_sklearn_on_the_fitted_vectors(spark: SparkSession) -
     assert fit.wcss == pytest.approx(float(((vectors - centers[labels]) ** 2).sum()), rel=1e-9)
 
 
-def test_sweep_k_fits_every_k_in_order_like_fit_k(spark: SparkSession) -> None:
+def test_sweep_k_fits_every_k_in_ascending_order_like_fit_k(spark: SparkSession) -> None:
     config = SegmentationConfig.from_dict(
         {"features": {"x": "standardise", "y": "standardise"}, "order_by": "x"}
     )
     with prepare_features(small_blobs(spark), config) as prepared:
         fits = sweep_k(prepared, config, [4, 2, 3])
         single = fit_k(prepared, 3, config)
-    assert [fit.k for fit in fits] == [4, 2, 3]
-    assert [len(fit.centers) for fit in fits] == [4, 2, 3]
-    assert np.allclose(fits[2].centers, single.centers, rtol=1e-12, atol=0)
-    assert (fits[2].wcss, fits[2].silhouette, fits[2].davies_bouldin) == pytest.approx(
+    assert [fit.k for fit in fits] == [2, 3, 4]
+    assert [len(fit.centers) for fit in fits] == [2, 3, 4]
+    assert np.allclose(fits[1].centers, single.centers, rtol=1e-12, atol=0)
+    assert (fits[1].wcss, fits[1].silhouette, fits[1].davies_bouldin) == pytest.approx(
         (single.wcss, single.silhouette, single.davies_bouldin), rel=1e-12
     )
-    assert fits[1].wcss > fits[2].wcss > fits[0].wcss
+    assert fits[0].wcss > fits[1].wcss > fits[2].wcss
 
 
 def test_demographic_file_segments_on_auto_features_and_falls_back_in_order_by(

@@ -122,7 +122,10 @@ def test_the_server_build_makes_the_same_segments_as_the_embedded_build(
     """Same k, same ids, same names, same assignment of every customer, same audiences."""
     port = spark_server.thrift_port
     assert server_rows(port, SUMMARY) == embedded_rows(spark, SUMMARY)
-    chosen = f"select k, round(silhouette, 9) from {SCHEMA}.segment_k_selection order by k"
+    chosen = (
+        f"select k, is_chosen, round(silhouette, 9), round(stability, 9), k_rule "
+        f"from {SCHEMA}.segment_k_selection order by k"
+    )
     assert server_rows(port, chosen) == embedded_rows(spark, chosen)
     assignment = (
         f"select count(*), sum(hash(customer_id, segment_id)) from {SCHEMA}.customer_segments"
@@ -239,7 +242,12 @@ def test_a_dashboard_reading_during_a_rebuild_sees_only_complete_marts(
     try:
         time.sleep(3)
         build_through_server(
-            served, spark_server.client_env(), "build", "--", "--vars", "{segmentation: {k: 4}}"
+            served,
+            spark_server.client_env(),
+            "build",
+            "--",
+            "--vars",
+            "{segmentation: {k: 4, k_min: 4, k_max: 4}}",
         )
         time.sleep(1)
     finally:

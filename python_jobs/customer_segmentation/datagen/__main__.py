@@ -1,5 +1,8 @@
 """Command line: `python -m customer_segmentation.datagen --rows N --seed S --out PATH`.
 
+Options: `--labels-out PATH`, `--as-of YYYY-MM-DD`, `--mess-rate F`, `--force`, and
+`--structure {planted,blob}`: `planted` (default) draws the five behavioural segments of
+`.segments`, `blob` one population with no structure (`.blob`), every row labelled `blob`.
 Prints the row counts as JSON.
 """
 
@@ -12,6 +15,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from customer_segmentation.datagen.structures import DEFAULT_STRUCTURE, STRUCTURE_NAMES
 from customer_segmentation.datagen.writer import write_customers
 
 DEFAULT_AS_OF = date(2026, 6, 30)
@@ -46,7 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser of `python -m customer_segmentation.datagen`."""
     parser = argparse.ArgumentParser(
         prog="python -m customer_segmentation.datagen",
-        description="Write a deterministic customers CSV with planted segments and planted mess.",
+        description="Write a deterministic customers CSV with planted segments (or one"
+        " structureless blob) and planted mess.",
     )
     parser.add_argument(
         "--rows",
@@ -79,6 +84,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=1.0,
         help="multiplier of every defect rate (0 = clean data, default 1)",
     )
+    parser.add_argument(
+        "--structure",
+        choices=STRUCTURE_NAMES,
+        default=DEFAULT_STRUCTURE,
+        help="planted: five behavioural segments (default); blob: one log-normal population"
+        " with no segments, every row labelled blob",
+    )
     parser.add_argument("--force", action="store_true", help="overwrite existing output files")
     return parser
 
@@ -102,6 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             as_of=args.as_of,
             labels_path=args.labels_out,
             mess_rate=args.mess_rate,
+            structure=args.structure,
         )
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)

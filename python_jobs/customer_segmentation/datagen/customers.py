@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from random import Random
 
+from customer_segmentation.datagen.blob import BLOB_PROFILE
 from customer_segmentation.datagen.locales import LOCALES, Locale
 from customer_segmentation.datagen.sampling import (
     Weighted,
@@ -18,7 +19,8 @@ from customer_segmentation.datagen.sampling import (
     triangular_int,
     years_before,
 )
-from customer_segmentation.datagen.segments import CHANNELS, PROFILES, SEGMENT_TABLE, draw_behaviour
+from customer_segmentation.datagen.segments import CHANNELS, PROFILES
+from customer_segmentation.datagen.structures import PLANTED, Structure
 
 HEADER: tuple[str, ...] = (
     "customer_id",
@@ -46,7 +48,8 @@ MIN_AGE_AT_SIGNUP = 16
 _LOCALE_TABLE: Weighted[Locale] = Weighted(LOCALES, [locale.weight for locale in LOCALES])
 _GENDER_TABLE: Weighted[str] = Weighted(GENDERS, [49, 48, 3])
 _CHANNEL_TABLES: dict[str, Weighted[str]] = {
-    profile.name: Weighted(CHANNELS, profile.channel_weights) for profile in PROFILES
+    profile.name: Weighted(CHANNELS, profile.channel_weights)
+    for profile in (*PROFILES, BLOB_PROFILE)
 }
 _GLOBAL_DOMAIN_WEIGHTS: tuple[int, ...] = (30, 14, 10, 10, 8, 4)
 _LOCAL_DOMAIN_WEIGHT = 12
@@ -152,9 +155,11 @@ def _email(rng: Random, first: str, last: str, birth_year: int, locale: Locale) 
     return f"{local}@{_DOMAIN_TABLES[locale.code].pick(rng)}"
 
 
-def build_customer(rng: Random, number: int, as_of: date) -> Customer:
-    """Draw one clean customer of a random planted segment, consistent in all its dates."""
-    profile = SEGMENT_TABLE.pick(rng)
+def build_customer(
+    rng: Random, number: int, as_of: date, structure: Structure = PLANTED
+) -> Customer:
+    """Draw one clean customer of the structure's population, consistent in all its dates."""
+    profile = structure.pick_profile(rng)
     locale = _LOCALE_TABLE.pick(rng)
     gender = _GENDER_TABLE.pick(rng)
     as_female = gender == "female" or (gender == "other" and rng.random() < 0.5)
@@ -165,7 +170,7 @@ def build_customer(rng: Random, number: int, as_of: date) -> Customer:
         first = pick_one(rng, locale.male_first_names)
         last = pick_one(rng, locale.male_last_names)
     city = pick_one(rng, locale.cities)
-    behaviour = draw_behaviour(rng, profile)
+    behaviour = structure.draw_behaviour(rng, profile)
     last_order = as_of - timedelta(days=behaviour.recency_days)
     signup = as_of - timedelta(days=behaviour.tenure_days)
     age = triangular_int(rng, *profile.age)

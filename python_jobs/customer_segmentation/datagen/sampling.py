@@ -3,7 +3,8 @@
 Every draw is built from `Random.random()` (Mersenne Twister, the same 53-bit doubles everywhere),
 IEEE-754 basic arithmetic and `math.sqrt` (correctly rounded), so a seed gives the same draws on
 every machine; nothing uses `exp`/`log`/`cos` from the platform's libm, set or dict ordering, or
-the clock. Integers are drawn as `int(random() * n)` (bias below 1e-9 for the ranges used here).
+the clock (`series_exp` and `series_log` compute them from basic arithmetic instead). Integers
+are drawn as `int(random() * n)` (bias below 1e-9 for the ranges used here).
 """
 
 from __future__ import annotations
@@ -18,6 +19,11 @@ from random import Random
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
+
+LN2 = 0.6931471805599453
+SQRT_HALF = 0.7071067811865476
+_EXP_TERMS = 18
+_LOG_TERMS = 14
 
 
 def derive_rng(seed: int, stream: str) -> Random:
@@ -81,3 +87,44 @@ def years_before(day: date, years: int) -> date:
 def random_day(rng: Random, first: date, last: date) -> date:
     """Draw a day uniformly from the closed range [first, last]."""
     return date.fromordinal(between(rng, first.toordinal(), last.toordinal()))
+
+
+def series_exp(x: float) -> float:
+    """`e ** x` from basic arithmetic: x = k ln 2 + r, |r| <= ln 2 / 2, Taylor series of e ** r."""
+    k = math.floor(x / LN2 + 0.5)
+    r = x - k * LN2
+    total = 1.0
+    for n in range(_EXP_TERMS, 0, -1):
+        total = 1.0 + total * r / n
+    return math.ldexp(total, k)
+
+
+def series_log(x: float) -> float:
+    """Natural log of x > 0 from basic arithmetic: x = m 2 ** e, log m = 2 atanh((m-1)/(m+1))."""
+    if not x > 0:
+        raise ValueError(f"log of a non-positive number: {x}")
+    mantissa, exponent = math.frexp(x)
+    if mantissa < SQRT_HALF:
+        mantissa, exponent = mantissa * 2.0, exponent - 1
+    t = (mantissa - 1.0) / (mantissa + 1.0)
+    t2 = t * t
+    total = 0.0
+    for k in range(_LOG_TERMS, -1, -1):
+        total = 1.0 / (2 * k + 1) + t2 * total
+    return 2.0 * t * total + exponent * LN2
+
+
+def standard_normal(rng: Random) -> float:
+    """Draw from N(0, 1) by Marsaglia's polar method (a pair of `random()` per attempt)."""
+    while True:
+        u = 2.0 * rng.random() - 1.0
+        v = 2.0 * rng.random() - 1.0
+        s = u * u + v * v
+        if 0.0 < s < 1.0:
+            return u * math.sqrt(-2.0 * series_log(s) / s)
+
+
+def log_normal_int(rng: Random, centre: float, spread: float, low: int, high: int) -> int:
+    """Draw round(e ** N(centre, spread)), clipped to the closed range [low, high]."""
+    value = series_exp(centre + spread * standard_normal(rng))
+    return min(high, max(low, int(value + 0.5)))

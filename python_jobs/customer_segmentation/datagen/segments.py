@@ -3,7 +3,8 @@
 Each profile draws recency, order count, average order value, items per order and tenure from
 narrow ranges (a span of at most ~4x), so in `log1p` space the segments form compact blobs that
 are well apart in (recency_days, frequency, monetary, avg_order_value); demographics (income,
-age, channel, opt-in) lean on the segment only loosely.
+age, channel, opt-in) lean on the segment only loosely. `structure="blob"` (`--structure blob`)
+replaces them with one population that has no segments at all (see `.blob`).
 
 | segment              | share | recency days | orders | avg order value | score  |
 |----------------------|-------|--------------|--------|-----------------|--------|
@@ -145,6 +146,17 @@ def draw_behaviour(rng: Random, profile: SegmentProfile) -> Behaviour:
     recency = between(rng, *profile.recency_days)
     orders = between(rng, *profile.orders)
     order_value = between(rng, *profile.order_value_cents)
+    return complete_behaviour(rng, profile, recency, orders, order_value)
+
+
+def complete_behaviour(
+    rng: Random, profile: SegmentProfile, recency: int, orders: int, order_value: int
+) -> Behaviour:
+    """Draw spend, items, tenure and score around a drawn recency, order count and order value.
+
+    Spend is orders x order value within +-5 % (at least 1 cent), items >= orders, and tenure
+    leaves `min_days_between_orders` between consecutive orders before the last one.
+    """
     spend = orders * order_value
     spend = max(1, spend + between(rng, -spend // 20, spend // 20))
     items = max(orders, (orders * between(rng, *profile.items_per_order_tenths) + 5) // 10)

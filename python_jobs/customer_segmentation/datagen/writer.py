@@ -3,8 +3,9 @@
 Files are written to a `.part` sibling and renamed into place when complete, so an interrupted
 run never leaves a truncated CSV where a seed is expected. Counts: `customers` (distinct),
 `rows_written`, `duplicates` (extra rows), `clean_rows` (no mess at all), `segment_rows` (rows
-labelled with each planted segment) and `mess_rows` (rows carrying each mess kind; an exact
-duplicate carries its original's kinds as well as `duplicate_exact`).
+labelled with each segment of the structure: the five planted ones, or `blob`) and `mess_rows`
+(rows carrying each mess kind; an exact duplicate carries its original's kinds as well as
+`duplicate_exact`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any, Protocol
 from customer_segmentation.datagen.customers import HEADER
 from customer_segmentation.datagen.generator import Row, generate_rows
 from customer_segmentation.datagen.mess import MESS_KINDS
-from customer_segmentation.datagen.segments import SEGMENTS
+from customer_segmentation.datagen.structures import DEFAULT_STRUCTURE, structure_named
 
 LABELS_HEADER: tuple[str, ...] = ("customer_id", "segment", "mess")
 MESS_SEPARATOR = "|"
@@ -38,10 +39,12 @@ def _part_path(path: Path) -> Path:
     return path.with_name(f"{path.name}.part")
 
 
-def _write_rows(rows: Iterable[Row], data: _RowWriter, labels: _RowWriter | None) -> dict[str, Any]:
+def _write_rows(
+    rows: Iterable[Row], data: _RowWriter, labels: _RowWriter | None, segments: Iterable[str]
+) -> dict[str, Any]:
     """Write rows (and their labels) through csv writers; count rows, segments and mess kinds."""
     mess_counts = {kind.name: 0 for kind in MESS_KINDS}
-    segment_counts = {segment: 0 for segment in SEGMENTS}
+    segment_counts = {segment: 0 for segment in segments}
     rows_written = clean_rows = 0
     data.writerow(HEADER)
     if labels is not None:
@@ -74,12 +77,14 @@ def write_customers(
     mess_rate: float = 1.0,
     *,
     rates: Mapping[str, float] | None = None,
+    structure: str = DEFAULT_STRUCTURE,
 ) -> dict[str, Any]:
     """Write the customers CSV (and `customer_id,segment,mess` labels per row); return counts."""
     targets = [Path(path)] + ([Path(labels_path)] if labels_path is not None else [])
     if len({target.resolve() for target in targets}) != len(targets):
         raise ValueError("the labels file must not be the customers file")
-    rows = generate_rows(customers, seed, as_of, mess_rate, rates=rates)
+    segments = structure_named(structure).segments
+    rows = generate_rows(customers, seed, as_of, mess_rate, rates=rates, structure=structure)
     try:
         with ExitStack() as stack:
             writers: list[_RowWriter] = []
@@ -89,7 +94,8 @@ def write_customers(
                     _part_path(target).open("w", encoding="utf-8", newline="")
                 )
                 writers.append(csv.writer(part, lineterminator="\n"))
-            counts = _write_rows(rows, writers[0], writers[1] if len(writers) > 1 else None)
+            labels = writers[1] if len(writers) > 1 else None
+            counts = _write_rows(rows, writers[0], labels, segments)
     except BaseException:
         for target in targets:
             _part_path(target).unlink(missing_ok=True)

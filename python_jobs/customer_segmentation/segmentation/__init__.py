@@ -10,9 +10,11 @@ Every step is a plain function, DataFrame in and DataFrame out, configured by on
     centroids = describe_centroids(customer_features, segments, resolved_of(record), id)
 
 A version is one MLlib PipelineModel (segmentation.features: the transforms as a
-SQLTransformer, a fitted StandardScaler; then the chosen KMeans fit) saved under the model
+SQLTransformer, a fitted StandardScaler; then the chosen clustering fit) saved under the model
 store and described by a registry record (segmentation.registry). Training resolves and scales
-the features once, sweeps k and keeps the chosen fit (segmentation.model); a retrain matches
+the features once, sweeps k with several seeded starts per k and every criterion
+(segmentation.clustering, segmentation.criteria, segmentation.clusterers), lets the k rule
+pick k (segmentation.k_rule) and keeps the chosen fit (segmentation.model); a retrain matches
 its centroids to the current version's so surviving segments keep their ids
 (segmentation.matching, segmentation.lifecycle); drift is measured against the version's
 training distributions (segmentation.drift).

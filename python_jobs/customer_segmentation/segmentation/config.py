@@ -7,11 +7,17 @@ these defaults.
 | setting | default | meaning |
 | --- | --- | --- |
 | `features` | `auto` | `auto` (resolved from the data) or a mapping feature -> transform |
-| `k` | `auto` | number of segments, an int >= 2; `auto`: best silhouette in `k_min`..`k_max` |
-| `k_min` | `2` | smallest k the sweep fits (>= 2) |
+| `k` | `auto` | number of segments, an int >= 2; `auto`: the k rule below, in `k_min`..`k_max` |
+| `k_min` | `3` | smallest k the sweep fits (>= 2): 2 segments are rarely actionable |
 | `k_max` | `8` | largest k the sweep fits (capped at the number of distinct feature vectors) |
-| `seed` | `42` | KMeans seed |
-| `max_iter` | `50` | most KMeans iterations per fit |
+| `algorithm` | `kmeans` | `kmeans`, `bisecting_kmeans` or `gaussian_mixture` (MLlib's) |
+| `n_init` | `3` | seeded initialisations per k; the best objective's fit is kept |
+| `min_segment_share` | `0.05` | the k rule never takes a k with a segment below this share |
+| `min_stability` | `0.8` | ... and prefers ks whose resampling stability reaches this |
+| `stability_runs` | `2` | random half-splits per k for the stability score (0: not measured) |
+| `stability_sample_rows` | `20000` | most rows of the common sample the halves' fits label |
+| `seed` | `42` | seed of the first initialisation (init i uses seed + i) and the splits |
+| `max_iter` | `50` | most iterations per fit |
 | `id_column` | `customer_id` | the input's unique, non-null id column |
 | `order_by` | `log_monetary` | segment 1 = highest centroid of this numeric feature (see below) |
 | `num_partitions` | `4` | partitions of the id-hashed copy KMeans fits on (they shape its init) |
@@ -21,12 +27,22 @@ these defaults.
 | `match_threshold` | `auto` | a retrained segment this close keeps its id; auto: see below |
 | `drift_psi_threshold` | `0.25` | a feature drifts above this population stability index |
 | `drift_mean_shift_threshold` | `0.5` | ... or when its mean moved more training stddevs |
+| `parallelism` | `2` | fits run at once on the driver's threads (results do not depend on it) |
 
 Transforms: `standardise` (z-score), `log1p` (ln(1 + x), then z-score), `none` (the raw value,
 unscaled) and `one_hot` (an unscaled 0/1 indicator per category, null as "(missing)").
 `features: auto` takes the four RFM log columns when all are complete, else every complete,
 non-constant numeric column of age, annual_income_amount, spending_score, tenure_days and
-numeric `attributes` key, standardised. `k: auto` breaks silhouette ties towards the smaller k.
+numeric `attributes` key, standardised.
+
+`k: auto` applies the k rule (segmentation.k_rule) to the sweep: a k is eligible when its
+smallest segment holds at least `min_segment_share` of the customers and its stability (mean
+adjusted Rand index between the fits on two random halves, both labelling a common sample)
+reaches `min_stability`; the eligible k with the highest silhouette wins (ties: the smaller
+k). When no k is stable the data has no segmentation it reproduces: the smallest k whose
+segments all reach the minimum share is taken and the rule says so. When every k has a
+segment below the minimum share, the build fails. `k: <n>` fixes k; the table still records
+every criterion, so a reader sees how the fixed k compares.
 `order_by` falls back to the first resolved numeric feature when it is not resolved (the
 default on an input without purchase history, such as a demographic file) or is null.
 `mode: auto` trains when there is no model yet, when the model settings (every key above
@@ -34,7 +50,7 @@ default on an input without purchase history, such as a demographic file) or is 
 drifts; otherwise it scores. `match_threshold: auto` is half the smallest distance between
 two centroids of the current version (its standardised space): a new centroid that close to
 an old one is nearer to it than to any other, so a kept id is never ambiguous.
-The last five keys steer the lifecycle and never force a retrain.
+The last six keys steer the lifecycle (or only the speed) and never force a retrain.
 """
 
 from __future__ import annotations
@@ -64,7 +80,12 @@ LIFECYCLE_KEYS = (
     "match_threshold",
     "drift_psi_threshold",
     "drift_mean_shift_threshold",
+    "parallelism",
 )
+KMEANS = "kmeans"
+BISECTING_KMEANS = "bisecting_kmeans"
+GAUSSIAN_MIXTURE = "gaussian_mixture"
+ALGORITHMS = (KMEANS, BISECTING_KMEANS, GAUSSIAN_MIXTURE)
 DEFAULT_ORDER_BY = "log_monetary"
 # min_by(..., k) in the one-pass profile (segmentation.profiling) takes k <= 100000.
 MAX_CATEGORIES_LIMIT = 100_000
@@ -134,8 +155,14 @@ class SegmentationConfig:
 
     features: Mapping[str, str] | str = AUTO_FEATURES
     k: int | str = AUTO_K
-    k_min: int = 2
+    k_min: int = 3
     k_max: int = 8
+    algorithm: str = KMEANS
+    n_init: int = 3
+    min_segment_share: float = 0.05
+    min_stability: float = 0.8
+    stability_runs: int = 2
+    stability_sample_rows: int = 20_000
     seed: int = 42
     max_iter: int = 50
     id_column: str = "customer_id"
@@ -147,6 +174,7 @@ class SegmentationConfig:
     match_threshold: float | str = AUTO
     drift_psi_threshold: float = 0.25
     drift_mean_shift_threshold: float = 0.5
+    parallelism: int = 2
 
     def __post_init__(self) -> None:
         """Validate every field and freeze the feature mapping."""
@@ -163,6 +191,7 @@ class SegmentationConfig:
             raise SegmentationConfigError(
                 f"{config_key('k_max')} ({self.k_max}) must be >= `k_min` ({self.k_min})"
             )
+        self._validate_k_rule()
         _require_int("seed", self.seed, 0)
         _require_int("max_iter", self.max_iter, 1)
         _require_int("num_partitions", self.num_partitions, 1)
@@ -177,6 +206,24 @@ class SegmentationConfig:
             )
         self._validate_order_by()
         self._validate_lifecycle()
+        _require_int("parallelism", self.parallelism, 1, 64)
+
+    def _validate_k_rule(self) -> None:
+        """Raise unless the algorithm, its initialisations and the k rule's inputs are usable."""
+        if self.algorithm not in ALGORITHMS:
+            raise SegmentationConfigError(
+                f"{config_key('algorithm')} must be one of {list(ALGORITHMS)}, "
+                f"got {self.algorithm!r}"
+            )
+        _require_int("n_init", self.n_init, 1, 100)
+        _require_int("stability_runs", self.stability_runs, 0, 100)
+        _require_int("stability_sample_rows", self.stability_sample_rows, 100)
+        for key in ("min_segment_share", "min_stability"):
+            value = getattr(self, key)
+            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < 1:
+                raise SegmentationConfigError(
+                    f"{config_key(key)} must be a number >= 0 and < 1, got {value!r}"
+                )
 
     def _validate_lifecycle(self) -> None:
         """Raise unless mode, model_store and the lifecycle thresholds are usable."""
@@ -260,7 +307,7 @@ class SegmentationConfig:
 
     @property
     def is_auto_k(self) -> bool:
-        """Tell whether k is chosen by the silhouette sweep rather than fixed."""
+        """Tell whether k is chosen by the k rule over the sweep rather than fixed."""
         return self.k == AUTO_K
 
     def to_dict(self) -> dict[str, Any]:

@@ -22,6 +22,7 @@ import datetime as dt
 import json
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import asdict
 from typing import Any
 
 from pyspark.sql import DataFrame
@@ -357,19 +358,15 @@ def _train_version(
         "wcss": chosen.wcss,
         "silhouette": chosen.silhouette,
         "davies_bouldin": chosen.davies_bouldin,
+        "calinski_harabasz": chosen.calinski_harabasz,
+        "smallest_segment_share": chosen.smallest_segment_share,
+        "stability": chosen.stability,
+        "algorithm": model.algorithm,
+        "k_rule": model.k_rule,
         "segments": segments,
         "vanished_segment_ids": vanished,
         "match_threshold": threshold,
-        "k_selection": [
-            {
-                "k": score.k,
-                "wcss": score.wcss,
-                "silhouette": score.silhouette,
-                "davies_bouldin": score.davies_bouldin,
-                "is_chosen": score.is_chosen,
-            }
-            for score in model.sweep
-        ],
+        "k_selection": [asdict(score) for score in model.sweep],
         **build_fields("trained", reason, as_of, rows, now, config, drifted),
         "drift_reference_version": reference_version,
     }

@@ -1,7 +1,8 @@
-"""The segmentation model: fitted preprocessing + chosen KMeans as one MLlib PipelineModel.
+"""The segmentation model: fitted preprocessing + the chosen clustering as one PipelineModel.
 
-train_model resolves and scales the features once, sweeps k on that one prepared input and
-keeps the chosen k's fit; score_customers applies a (fitted or loaded) PipelineModel to the
+train_model resolves and scales the features once, sweeps k on that one prepared input
+(segmentation.clustering), applies the k rule (segmentation.k_rule) and keeps the chosen k's
+fit; score_customers applies a (fitted or loaded) PipelineModel to the
 feature mart and translates cluster indexes into segment ids. Both are DataFrame in,
 DataFrame out; only centres and per-k scores reach the driver.
 """
@@ -23,17 +24,17 @@ from pyspark.sql.types import (
     StructType,
 )
 
-from customer_segmentation.segmentation.config import SegmentationConfig
-from customer_segmentation.segmentation.expressions import column_ref
-from customer_segmentation.segmentation.features import VECTOR_COLUMN, prepare_features
-from customer_segmentation.segmentation.kmeans import (
-    CLUSTER_COLUMN,
+from customer_segmentation.segmentation.clustering import (
     KFit,
     candidate_ks,
-    choose_k,
     count_distinct_points,
     sweep_k,
 )
+from customer_segmentation.segmentation.config import SegmentationConfig
+from customer_segmentation.segmentation.criteria import CLUSTER_COLUMN
+from customer_segmentation.segmentation.expressions import column_ref
+from customer_segmentation.segmentation.features import VECTOR_COLUMN, prepare_features
+from customer_segmentation.segmentation.k_rule import choose_k
 from customer_segmentation.segmentation.labels import (
     distance_column,
     segment_id_column,
@@ -47,7 +48,14 @@ K_SELECTION_SCHEMA = StructType(
         StructField("wcss", DoubleType(), nullable=False),
         StructField("silhouette", DoubleType(), nullable=False),
         StructField("davies_bouldin", DoubleType(), nullable=False),
+        StructField("calinski_harabasz", DoubleType(), nullable=False),
+        StructField("smallest_segment_share", DoubleType(), nullable=False),
+        StructField("stability", DoubleType(), nullable=True),
+        StructField("meets_min_share", BooleanType(), nullable=False),
+        StructField("meets_stability", BooleanType(), nullable=True),
         StructField("is_chosen", BooleanType(), nullable=False),
+        StructField("k_rule", StringType(), nullable=False),
+        StructField("algorithm", StringType(), nullable=False),
         StructField("features", StringType(), nullable=False),
         StructField("order_by", StringType(), nullable=True),
     ]
@@ -56,12 +64,20 @@ K_SELECTION_SCHEMA = StructType(
 
 @dataclass(frozen=True)
 class KScore:
-    """One row of the k sweep: k, its WCSS, silhouette and Davies-Bouldin index, if chosen."""
+    """One row of the k sweep: every criterion of k's kept fit, the rule's verdicts, if chosen.
+
+    stability and meets_stability are None when stability was not measured.
+    """
 
     k: int
     wcss: float
     silhouette: float
     davies_bouldin: float
+    calinski_harabasz: float
+    smallest_segment_share: float
+    stability: float | None
+    meets_min_share: bool
+    meets_stability: bool | None
     is_chosen: bool
 
 
@@ -80,6 +96,8 @@ class SegmentationModel:
     centers: list[list[float]]
     ranks: list[int]
     sweep: list[KScore] = field(default_factory=list)
+    algorithm: str = "kmeans"
+    k_rule: str = ""
 
     @property
     def k(self) -> int:
@@ -100,10 +118,21 @@ def train_model(
         row_count = prepared.resolved.row_count
         ks = candidate_ks(config, row_count, count_distinct_points(prepared))
         fits: dict[int, KFit] = {fit.k: fit for fit in sweep_k(prepared, config, ks)}
-    chosen = choose_k({k: fit.silhouette for k, fit in fits.items()}, config)
-    best = fits[chosen]
+    choice = choose_k(list(fits.values()), config)
+    best = fits[choice.k]
     sweep = [
-        KScore(k, fit.wcss, fit.silhouette, fit.davies_bouldin, k == chosen)
+        KScore(
+            k=k,
+            wcss=fit.wcss,
+            silhouette=fit.silhouette,
+            davies_bouldin=fit.davies_bouldin,
+            calinski_harabasz=fit.calinski_harabasz,
+            smallest_segment_share=fit.smallest_share,
+            stability=fit.stability,
+            meets_min_share=choice.meets_min_share[k],
+            meets_stability=choice.meets_stability[k],
+            is_chosen=k == choice.k,
+        )
         for k, fit in sorted(fits.items())
     ]
     return SegmentationModel(
@@ -113,6 +142,8 @@ def train_model(
         centers=best.centers,
         ranks=segment_order(best.centers, prepared.slot_names, prepared.order_by),
         sweep=sweep,
+        algorithm=config.algorithm,
+        k_rule=choice.reason,
     )
 
 
@@ -161,7 +192,14 @@ def k_selection_frame(features_df: DataFrame, model: SegmentationModel) -> DataF
             s.wcss,
             s.silhouette,
             s.davies_bouldin,
+            s.calinski_harabasz,
+            s.smallest_segment_share,
+            s.stability,
+            s.meets_min_share,
+            s.meets_stability,
             s.is_chosen,
+            model.k_rule,
+            model.algorithm,
             described,
             model.resolved.order_by,
         )

@@ -3,8 +3,9 @@
 A record holds everything needed to use, explain and compare a version without refitting:
 where its PipelineModel is saved, the features with their transforms and training statistics
 (scaler mean and stddev, one_hot categories, drift bins), the centroids with their segment ids,
-the k sweep and the fit's scores, and the latest build's action and drift. Records are plain
-dicts (REGISTRY_SCHEMA's fields); this module turns them into the library's objects and back.
+the k sweep with every criterion and the k rule's reason, and the latest build's action and
+drift. Records are plain dicts (REGISTRY_SCHEMA's fields); this module turns them into the
+library's objects and back.
 """
 
 from __future__ import annotations
@@ -71,6 +72,12 @@ K_SCORE_TYPE = StructType(
         StructField("silhouette", DoubleType(), False),
         StructField("davies_bouldin", DoubleType(), False),
         StructField("is_chosen", BooleanType(), False),
+        # Recorded since the k rule; null in versions an older release trained.
+        StructField("calinski_harabasz", DoubleType(), True),
+        StructField("smallest_segment_share", DoubleType(), True),
+        StructField("stability", DoubleType(), True),
+        StructField("meets_min_share", BooleanType(), True),
+        StructField("meets_stability", BooleanType(), True),
     ]
 )
 DRIFT_TYPE = StructType(
@@ -105,6 +112,11 @@ REGISTRY_SCHEMA = StructType(
         StructField("wcss", DoubleType(), False),
         StructField("silhouette", DoubleType(), False),
         StructField("davies_bouldin", DoubleType(), False),
+        StructField("calinski_harabasz", DoubleType(), True),
+        StructField("smallest_segment_share", DoubleType(), True),
+        StructField("stability", DoubleType(), True),
+        StructField("algorithm", StringType(), True),
+        StructField("k_rule", StringType(), True),
         StructField("segments", ArrayType(SEGMENT_TYPE, False), False),
         StructField("vanished_segment_ids", ArrayType(IntegerType(), False), False),
         StructField("match_threshold", DoubleType(), False),
