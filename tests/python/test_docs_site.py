@@ -331,8 +331,11 @@ def site(request, tmp_path_factory, chromium_available) -> DocsSite:
         tmp_path_factory.mktemp("docs_site"), "docs_site", folder / "customers.csv"
     )
     # Seeds and models only: the site needs every table in the catalog, not the data tests
-    # (test_dbt_build runs those).
-    project.run("build", "--resource-type", "seed", "--resource-type", "model")
+    # (test_dbt_build runs those), nor the k rule's resampling (one start, one k).
+    cheap_model = "{segmentation: {k: 5, k_min: 5, k_max: 5, n_init: 1, stability_runs: 0}}"
+    project.run(
+        "build", "--resource-type", "seed", "--resource-type", "model", "--vars", cheap_model
+    )
     project.run("docs", "generate", "--static")
     target = project.root / "target"
     index = target / "static_index.html"

@@ -48,8 +48,8 @@ def blobs(spark: SparkSession, per_blob: int = 60, shift: float = 0.0, seed: int
 
 
 def config(**values: object) -> SegmentationConfig:
-    """The default config with some keys set."""
-    return SegmentationConfig.from_dict(values)
+    """The default config, sweeping k 3..5 (the blobs hold 3 to 5 groups), with some keys set."""
+    return SegmentationConfig.from_dict({"k_max": 5, **values})
 
 
 def step(spark, df, records, store, **values) -> list[dict]:
@@ -78,7 +78,7 @@ def test_a_first_build_trains_version_one_and_saves_it(trained, store) -> None:
     assert record["trained_because"] == "no model version yet"
     assert record["model_path"].startswith(str(store))
     assert sorted(s["segment_id"] for s in record["segments"]) == [1, 2, 3, 4]
-    assert [s["k"] for s in record["k_selection"]] == list(range(3, 9))
+    assert [s["k"] for s in record["k_selection"]] == list(range(3, 6))
     chosen = next(s for s in record["k_selection"] if s["is_chosen"])
     assert (record["algorithm"], record["stability"]) == ("kmeans", chosen["stability"])
     assert record["k_rule"].startswith("k rule: ") and "k=4" in record["k_rule"]
