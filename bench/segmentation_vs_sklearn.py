@@ -223,14 +223,17 @@ def load_spark(spark: Any, csv_path: Path) -> Any:
 
 
 class SparkInstrument:
-    """Time and count jobs of every fit_kmeans / silhouette call the library makes.
+    """Time and count jobs of every fit_once / silhouette call the library makes.
 
-    Wraps the module-level functions segmentation.kmeans looks up at call time (every fit of
-    train_model goes through kmeans.fit_k); behaviour is unchanged.
+    Wraps the module-level functions segmentation.clustering looks up at call time (every fit
+    and silhouette of train_model's sweep goes through them); behaviour is unchanged. The
+    sweep runs them on pool threads, so each wrapper tags its own thread's jobs with the
+    group; the bench sets `parallelism: 1`, so calls do not overlap and their times add up.
     """
 
     def __init__(self, spark: Any, group: str) -> None:
         """Remember the session and the job group whose jobs are counted."""
+        self.context = spark.sparkContext
         self.tracker = spark.sparkContext.statusTracker()
         self.group = group
         self.calls: list[dict[str, Any]] = []
@@ -241,12 +244,14 @@ class SparkInstrument:
 
     def install(self) -> None:
         """Patch the library's fit and silhouette functions with timing wrappers."""
-        import customer_segmentation.segmentation.kmeans as kmeans_module
+        import customer_segmentation.segmentation.clustering as clustering_module
+        from customer_segmentation.segmentation.clusterers import clusterer_of
 
         def measured(step: str, function: Any, k_of: Any, facts: Any) -> Any:
             original = getattr(function, "__wrapped__", function)  # a warm-up run patched it
 
             def wrapper(*args: Any, **kwargs: Any) -> Any:
+                self.context.setJobGroup(self.group, "segmentation bench")
                 before, started = len(self.jobs()), time.perf_counter()
                 value = original(*args, **kwargs)
                 seconds, jobs = time.perf_counter() - started, len(self.jobs()) - before
@@ -260,18 +265,18 @@ class SparkInstrument:
 
         fit = measured(
             "fit",
-            kmeans_module.fit_kmeans,
-            lambda prepared, k, config: k,
-            lambda model: {"n_iter": int(model.summary.numIter)},
+            clustering_module.fit_once,
+            lambda frame, config, k, seed: k,
+            lambda model: {"n_iter": int(clusterer_of(model).summary.numIter)},
         )
         silhouette = measured(
             "silhouette",
-            kmeans_module.silhouette,
-            lambda model, prepared: len(model.clusterCenters()),
+            clustering_module.silhouette,
+            lambda labelled: None,
             lambda score: {},
         )
-        kmeans_module.fit_kmeans = fit
-        kmeans_module.silhouette = silhouette
+        clustering_module.fit_once = fit
+        clustering_module.silhouette = silhouette
 
 
 def run_spark(spark: Any, features: Any, args: argparse.Namespace, out_path: Path) -> dict:
@@ -284,7 +289,7 @@ def run_spark(spark: Any, features: Any, args: argparse.Namespace, out_path: Pat
     )
 
     values: dict[str, Any] = {"k": "auto", "k_min": args.k_min, "k_max": args.k_max}
-    values.update({"seed": 42, "max_iter": args.max_iter})
+    values.update({"seed": 42, "max_iter": args.max_iter, "parallelism": 1})
     if args.num_partitions is not None:
         values["num_partitions"] = args.num_partitions
     config = SegmentationConfig.from_dict(values)
