@@ -16,11 +16,12 @@ these defaults.
 | `min_stability` | `0.8` | ... and prefers ks whose resampling stability reaches this |
 | `stability_runs` | `2` | random half-splits per k for the stability score (0: not measured) |
 | `stability_sample_rows` | `20000` | most rows of the common sample the halves' fits label |
+| `sweep_sample_rows` | `50000` | `kmeans`: most rows of the sample the k sweep runs on |
 | `seed` | `42` | seed of the first initialisation (init i uses seed + i) and the splits |
 | `max_iter` | `50` | most iterations per fit |
 | `id_column` | `customer_id` | the input's unique, non-null id column |
 | `order_by` | `log_monetary` | segment 1 = highest centroid of this numeric feature (see below) |
-| `num_partitions` | `4` | partitions of the id-hashed copy KMeans fits on (they shape its init) |
+| `num_partitions` | `2` | partitions of the id-hashed copy KMeans fits on (they shape its init) |
 | `max_categories` | `20` | most categories a `one_hot` feature may have, null counted (<= 100000) |
 | `mode` | `auto` | `train` (new model version), `score` (the current one), `auto` (below) |
 | `model_store` | `null` | folder or URI of saved models; null: the warehouse's model store |
@@ -163,11 +164,12 @@ class SegmentationConfig:
     min_stability: float = 0.8
     stability_runs: int = 2
     stability_sample_rows: int = 20_000
+    sweep_sample_rows: int = 50_000
     seed: int = 42
     max_iter: int = 50
     id_column: str = "customer_id"
     order_by: str | None = DEFAULT_ORDER_BY
-    num_partitions: int = 4
+    num_partitions: int = 2
     max_categories: int = 20
     mode: str = AUTO
     model_store: str | None = None
@@ -218,6 +220,7 @@ class SegmentationConfig:
         _require_int("n_init", self.n_init, 1, 100)
         _require_int("stability_runs", self.stability_runs, 0, 100)
         _require_int("stability_sample_rows", self.stability_sample_rows, 100)
+        _require_int("sweep_sample_rows", self.sweep_sample_rows, 100)
         for key in ("min_segment_share", "min_stability"):
             value = getattr(self, key)
             if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < 1:

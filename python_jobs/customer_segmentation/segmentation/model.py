@@ -28,9 +28,10 @@ from customer_segmentation.segmentation.clustering import (
     KFit,
     candidate_ks,
     count_distinct_points,
+    final_fit,
     sweep_k,
 )
-from customer_segmentation.segmentation.config import SegmentationConfig
+from customer_segmentation.segmentation.config import KMEANS, SegmentationConfig
 from customer_segmentation.segmentation.criteria import CLUSTER_COLUMN
 from customer_segmentation.segmentation.expressions import column_ref
 from customer_segmentation.segmentation.features import VECTOR_COLUMN, prepare_features
@@ -41,6 +42,7 @@ from customer_segmentation.segmentation.labels import (
     segment_order,
 )
 from customer_segmentation.segmentation.resolution import ResolvedFeatures
+from customer_segmentation.segmentation.sample_sweep import SampleScore, sweep_sample
 
 K_SELECTION_SCHEMA = StructType(
     [
@@ -113,34 +115,47 @@ class SegmentationModel:
 def train_model(
     features_df: DataFrame, config: SegmentationConfig, resolved: ResolvedFeatures | None = None
 ) -> SegmentationModel:
-    """Fit the preprocessing once, sweep the candidate ks, keep the chosen fit as the model."""
+    """Fit the preprocessing once, sweep the candidate ks, fit the chosen k as the model.
+
+    kmeans sweeps a bounded sample in the driver and fits the chosen k on every row with
+    MLlib (segmentation.sample_sweep); the other algorithms sweep in Spark and keep the
+    chosen k's fit (segmentation.clustering.sweep_k). Either way the chosen k is fitted once.
+    """
     with prepare_features(features_df, config, resolved) as prepared:
         row_count = prepared.resolved.row_count
         ks = candidate_ks(config, row_count, count_distinct_points(prepared))
-        fits: dict[int, KFit] = {fit.k: fit for fit in sweep_k(prepared, config, ks)}
-    choice = choose_k(list(fits.values()), config)
-    best = fits[choice.k]
+        scores: list[KFit] | list[SampleScore]
+        if config.algorithm == KMEANS:
+            scores = sweep_sample(prepared, config, ks)
+            choice = choose_k(scores, config)
+            expected = next(score for score in scores if score.k == choice.k).wcss_per_row
+            _, model, centers = final_fit(prepared, config, choice.k, expected)
+        else:
+            scores = sweep_k(prepared, config, ks)
+            choice = choose_k(scores, config)
+            best = next(fit for fit in scores if fit.k == choice.k)
+            model, centers = best.model, best.centers
     sweep = [
         KScore(
-            k=k,
+            k=fit.k,
             wcss=fit.wcss,
             silhouette=fit.silhouette,
             davies_bouldin=fit.davies_bouldin,
             calinski_harabasz=fit.calinski_harabasz,
             smallest_segment_share=fit.smallest_share,
             stability=fit.stability,
-            meets_min_share=choice.meets_min_share[k],
-            meets_stability=choice.meets_stability[k],
-            is_chosen=k == choice.k,
+            meets_min_share=choice.meets_min_share[fit.k],
+            meets_stability=choice.meets_stability[fit.k],
+            is_chosen=fit.k == choice.k,
         )
-        for k, fit in sorted(fits.items())
+        for fit in sorted(scores, key=lambda fit: fit.k)
     ]
     return SegmentationModel(
-        pipeline=PipelineModel(stages=[*prepared.stages, best.model]),
+        pipeline=PipelineModel(stages=[*prepared.stages, model]),
         resolved=prepared.resolved,
         slot_names=prepared.slot_names,
-        centers=best.centers,
-        ranks=segment_order(best.centers, prepared.slot_names, prepared.order_by),
+        centers=centers,
+        ranks=segment_order(centers, prepared.slot_names, prepared.order_by),
         sweep=sweep,
         algorithm=config.algorithm,
         k_rule=choice.reason,
