@@ -18,7 +18,9 @@ from customer_segmentation.inputs import (
     input_files_frame,
     input_files_of,
     read_customers_file,
+    record_layout,
 )
+from customer_segmentation.inputs.reader import csv_options
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
@@ -40,6 +42,38 @@ FILES = {
 def test_count_records_counts_data_records_not_lines(name, expected):
     """Header excluded, blank lines skipped, quoted line breaks inside one record."""
     assert count_records(FILES[name][0], "utf-8") == expected
+
+
+SPLITTABLE = {"quoted_newline.csv": False, "whitespace_line.csv": False}
+
+
+@pytest.mark.parametrize("name", list(FILES))
+def test_record_layout_says_which_files_spark_may_split(name):
+    """Only a quoted line break or a whitespace-only line forces a whole-file read."""
+    assert record_layout(FILES[name][0], "utf-8") == (FILES[name][1], SPLITTABLE.get(name, True))
+
+
+def test_a_split_read_numbers_rows_in_file_order(spark, tmp_path):
+    """Parsed in many parts, rows keep their file order, count and malformed flags."""
+    lines = [f"{i},name {i}" if i % 7 else f"{i},short" + ",extra" for i in range(1, 401)]
+    path = tmp_path / "many.csv"
+    path.write_text("id,name\n" + "\n".join(lines) + "\n")
+    checked = check_files(spark, str(path))
+    assert checked[0].is_splittable
+    key = "spark.sql.files.maxPartitionBytes"
+    before = spark.conf.get(key)
+    spark.conf.set(key, "256")
+    try:
+        scan = spark.read.options(**csv_options("UTF-8", ",", multiline=False)).csv(str(path))
+        assert scan.rdd.getNumPartitions() > 10  # the file really is read in many parts
+        frame = read_customers_file(spark, str(path), checked=checked)
+        rows = frame.orderBy("_source_row_number").collect()
+    finally:
+        spark.conf.set(key, before)
+    assert [int(row["id"]) for row in rows] == list(range(1, 401))
+    assert [row["_source_row_number"] for row in rows] == list(range(1, 401))
+    flagged = [int(row["id"]) for row in rows if row["_malformed_record"] is not None]
+    assert flagged == list(range(7, 401, 7))
 
 
 def test_count_records_decodes_with_the_declared_encoding():

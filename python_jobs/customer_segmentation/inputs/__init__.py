@@ -29,6 +29,7 @@ from customer_segmentation.inputs.records import (
     count_records,
     input_files_frame,
     input_files_of,
+    record_layout,
 )
 
 __all__ = [
@@ -49,5 +50,6 @@ __all__ = [
     "input_files_frame",
     "input_files_of",
     "read_customers_file",
+    "record_layout",
     "spark_csv_charset",
 ]

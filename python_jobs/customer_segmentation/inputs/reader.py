@@ -9,8 +9,10 @@ Python UDFs), so it works on a classic session and over Spark Connect alike:
    decoder would silently turn bad bytes into U+FFFD) and the header row is parsed with
    Python's csv module (blank, duplicate and clashing names are rejected; every file must have
    the same header); record ends must not mix CRLF, LF and CR (`check_line_endings`);
-2. Spark's CSV reader reads the data with that header as an all-string schema, in PERMISSIVE
-   multiLine mode (quoted newlines; CRLF files load with no trailing CR), keeping whitespace;
+2. Spark's CSV reader reads the data with that header as an all-string schema, PERMISSIVE,
+   keeping whitespace (CRLF files load with no trailing CR): split into parts parsed in
+   parallel when the check found no quoted line break in a UTF-8/ASCII/Latin-1 file, else
+   in multiLine mode, each file whole;
    a row with too few fields gets nulls, a row with too many is cut to the header's width,
    and both keep their raw text in `_malformed_record`, so no row is dropped;
 3. `_source_file` (the path as `binaryFile` and the error messages spell it) and
@@ -40,7 +42,7 @@ from customer_segmentation.inputs.encoding import (
     spark_csv_charset,
 )
 from customer_segmentation.inputs.line_endings import check_line_endings
-from customer_segmentation.inputs.records import InputFile, count_records
+from customer_segmentation.inputs.records import InputFile, record_layout
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -55,6 +57,8 @@ ADDED_COLUMNS = (MALFORMED_COLUMN, SOURCE_FILE_COLUMN, SOURCE_ROW_COLUMN)
 RESERVED_COLUMNS = (*ADDED_COLUMNS, "_metadata")
 COMPRESSED_SUFFIXES = (".gz", ".bz2", ".deflate", ".lz4", ".snappy", ".zst", ".xz", ".zip")
 _SCAN_ORDER_COLUMN = "_customer_input_scan_order"
+# Charsets whose line breaks are single bytes, so Hadoop's line reader can split the file.
+SPLITTABLE_CHARSETS = frozenset({"UTF-8", "US-ASCII", "ISO-8859-1"})
 
 
 class CustomerInputError(ValueError):
@@ -147,7 +151,7 @@ def check_files(
     path_setting, encoding_setting, _ = _settings(setting_prefix)
     python_encoding = codec_name(encoding, encoding_setting)
     headers: dict[str, tuple[str, ...]] = {}
-    sizes: dict[str, tuple[int, int]] = {}
+    sizes: dict[str, tuple[int, int, bool]] = {}
     try:  # a classic session lists files in load(), Spark Connect at the first action
         files = spark.read.format("binaryFile").load(path).select("path", "content")
         for row in files.toLocalIterator():
@@ -159,7 +163,7 @@ def check_files(
             check_encoding(iter_chunks(data), encoding, source, encoding_setting)
             check_line_endings(data, python_encoding, source)
             headers[source] = parse_header(data, python_encoding, delimiter, source)
-            sizes[source] = (len(data), count_records(data, python_encoding, delimiter))
+            sizes[source] = (len(data), *record_layout(data, python_encoding, delimiter))
     except AnalysisException as exc:
         if _condition(exc) != "PATH_NOT_FOUND":
             raise
@@ -180,15 +184,21 @@ def check_files(
                 f"{list(headers[first])!r}; every file matched by `{path_setting}` = {path!r} "
                 "must have the same header"
             )
-    return [InputFile(source, *sizes[source], headers[source]) for source in sorted(headers)]
+    return [
+        InputFile(source, *sizes[source][:2], headers[source], sizes[source][2])
+        for source in sorted(headers)
+    ]
 
 
-def csv_options(charset: str, delimiter: str) -> dict[str, str]:
-    """Spark CSV reader options: header skipped, multiLine, PERMISSIVE, values kept verbatim."""
+def csv_options(charset: str, delimiter: str, multiline: bool = True) -> dict[str, str]:
+    """Spark CSV reader options: header skipped, PERMISSIVE, values kept verbatim.
+
+    multiline: read each file whole (quoted line breaks); else Spark splits files by lines.
+    """
     return {
         "header": "true",
         "enforceSchema": "true",
-        "multiLine": "true",
+        "multiLine": str(multiline).lower(),
         "encoding": charset,
         "sep": delimiter,
         "quote": '"',
@@ -212,15 +222,17 @@ def _decoded(column: Column, charset: SparkCsvCharset) -> Column:
     return F.translate(column, charset.translate_from, charset.translate_to)
 
 
-def _malformed(first: Column, charset: SparkCsvCharset) -> Column:
-    """The corrupt-record column, tied to the first data column so Spark always parses both.
+def _malformed(columns: Sequence[Column], charset: SparkCsvCharset) -> Column:
+    """The corrupt-record column, tied to every data column so Spark always parses them all.
 
     Spark refuses a CSV scan whose only required data column is the corrupt-record one
     (UNSUPPORTED_FEATURE.QUERY_ONLY_CORRUPT_RECORD_COLUMN), which `df.where(
-    "_malformed_record is not null").count()` would be. `length(...) >= 0` is always true but
-    no optimizer rule knows it, so the first column stays required.
+    "_malformed_record is not null").count()` would be, and with column pruning a split
+    (line-based) scan checks the field count of the required columns only, so a short row
+    would pass unflagged. `length(...) >= 0` is always true but no optimizer rule knows it,
+    so every column stays required.
     """
-    always = F.length(F.coalesce(first, F.lit(""))) >= 0
+    always = F.length(F.concat_ws("", *columns)) >= 0
     return F.when(always, _decoded(F.col(MALFORMED_COLUMN), charset))
 
 
@@ -246,19 +258,27 @@ def read_customers_file(
     schema = StructType(
         [StructField(name, StringType(), True) for name in (*header, MALFORMED_COLUMN)]
     )
-    data = spark.read.schema(schema).options(**csv_options(charset.charset, delimiter)).csv(path)
+    # Split reading parses parts of a file in parallel; only line-based charsets allow it.
+    multiline = charset.charset not in SPLITTABLE_CHARSETS or not all(
+        file.is_splittable for file in files
+    )
+    options = csv_options(charset.charset, delimiter, multiline)
+    data = spark.read.schema(schema).options(**options).csv(path)
     # _metadata.file_path is URL-encoded ("a%20b.csv"); a '+' in it is a literal plus.
     source_file = F.url_decode(F.regexp_replace(F.col("_metadata.file_path"), r"\+", "%2B"))
     taken = {name.lower() for name in header}
     scan_order = _SCAN_ORDER_COLUMN
     while scan_order.lower() in taken:
         scan_order += "_"
-    # multiLine files are never split: each file is read whole, in order, by one task.
+    # A task reads its splits in order, so (split start, scan id) is the order in the file
+    # (a multiLine file is one split, read whole by one task).
     scanned = data.select(
         *[_decoded(F.col(_quoted(name)), charset).alias(name) for name in header],
-        _malformed(F.col(_quoted(header[0])), charset).alias(MALFORMED_COLUMN),
+        _malformed([F.col(_quoted(name)) for name in header], charset).alias(MALFORMED_COLUMN),
         source_file.alias(SOURCE_FILE_COLUMN),
+        F.col("_metadata.file_block_start").alias(f"{scan_order}_split"),
         F.monotonically_increasing_id().alias(scan_order),
     )
-    in_file = Window.partitionBy(SOURCE_FILE_COLUMN).orderBy(scan_order)
-    return scanned.withColumn(SOURCE_ROW_COLUMN, F.row_number().over(in_file)).drop(scan_order)
+    in_file = Window.partitionBy(SOURCE_FILE_COLUMN).orderBy(f"{scan_order}_split", scan_order)
+    numbered = scanned.withColumn(SOURCE_ROW_COLUMN, F.row_number().over(in_file))
+    return numbered.drop(scan_order, f"{scan_order}_split")

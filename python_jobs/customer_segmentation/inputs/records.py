@@ -14,7 +14,14 @@ import io
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pyspark.sql.types import ArrayType, LongType, StringType, StructField, StructType
+from pyspark.sql.types import (
+    ArrayType,
+    BooleanType,
+    LongType,
+    StringType,
+    StructField,
+    StructType,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -30,6 +37,7 @@ INPUT_FILES_SCHEMA = StructType(
         StructField("input_path", StringType(), False),
         StructField("encoding", StringType(), False),
         StructField("delimiter", StringType(), False),
+        StructField("is_splittable", BooleanType(), False),
     ]
 )
 
@@ -40,19 +48,42 @@ class StaleInputFilesError(ValueError):
 
 @dataclass(frozen=True)
 class InputFile:
-    """One checked input file: where it is, its size, its data records and its header."""
+    """One checked input file: where it is, its size, its data records and its header.
+
+    is_splittable: Spark may split the file and parse the parts in parallel: no quoted field
+    holds a line break and no line is whitespace only (a split scan would skip it, a
+    multiLine scan, which reads each file whole, keeps it as a record).
+    """
 
     source_file: str
     byte_count: int
     record_count: int
     column_names: tuple[str, ...]
+    is_splittable: bool = False
+
+
+def record_layout(data: bytes, encoding: str, delimiter: str = ",") -> tuple[int, bool]:
+    """(data records, whether Spark may split the file) of CSV bytes, by Python's csv module.
+
+    Records are the non-blank ones minus the header. Not splittable: a record spans lines
+    (the reader consumed more physical lines than it returned records: a quoted line break)
+    or a line is whitespace only.
+    """
+    text = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
+    reader = csv.reader(text, delimiter=delimiter)
+    returned = records = 0
+    whitespace_line = False
+    for record in reader:
+        returned += 1
+        records += bool(record)
+        if len(record) == 1 and record[0] and not record[0].strip():
+            whitespace_line = True
+    return max(records - 1, 0), reader.line_num == returned and not whitespace_line
 
 
 def count_records(data: bytes, encoding: str, delimiter: str = ",") -> int:
     """Data records of CSV bytes by Python's csv module: non-blank records minus the header."""
-    text = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
-    records = sum(1 for record in csv.reader(text, delimiter=delimiter) if record)
-    return max(records - 1, 0)
+    return record_layout(data, encoding, delimiter)[0]
 
 
 def input_files_frame(
@@ -68,6 +99,7 @@ def input_files_frame(
             path,
             encoding,
             delimiter,
+            file.is_splittable,
         )
         for file in sorted(files, key=lambda file: file.source_file)
     ]
@@ -102,6 +134,12 @@ def input_files_of(frame: DataFrame, path: str, encoding: str, delimiter: str) -
             "(dbt build --select +customers_file)"
         )
     return [
-        InputFile(row.source_file, row.byte_count, row.record_count, tuple(row.column_names))
+        InputFile(
+            row.source_file,
+            row.byte_count,
+            row.record_count,
+            tuple(row.column_names),
+            row.is_splittable,
+        )
         for row in rows
     ]
