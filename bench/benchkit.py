@@ -152,3 +152,96 @@ def build_customer_features(
     features = spark.table(f"{schema}.customer_features").cache()
     features.count()
     return features, len(result.result.results)
+
+
+def file_sha256(path: Path | str) -> str:
+    """Hex SHA-256 of a file's bytes."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def descendant_pids(root: int) -> list[int]:
+    """Every live descendant of process root (children, their children, ...), from /proc."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        # pid (comm) state ppid ...: comm may hold spaces and parentheses, so split after it
+        ppid = int(text[text.rfind(")") + 2 :].split()[1])
+        children.setdefault(ppid, []).append(int(stat.parent.name))
+    found, stack = [], list(children.get(root, []))
+    while stack:
+        pid = stack.pop()
+        found.append(pid)
+        stack.extend(children.get(pid, []))
+    return found
+
+
+class PeakRssPoller:
+    """Polls, in a daemon thread, the peak RSS (VmHWM) of a process and of its `java`
+    descendants (the Spark driver JVM) every `interval` seconds; keeps the maxima in MiB.
+
+    VmHWM is the kernel's own high-water mark, so a poll misses only what a process grows in
+    its last interval before it exits.
+
+        with PeakRssPoller(proc.pid) as poller:
+            proc.wait()
+        poller.python_mib, poller.java_mib
+    """
+
+    def __init__(self, pid: int, interval: float = 0.5) -> None:
+        """Watch process pid (not started until `start` or `with`)."""
+        import threading
+
+        self.pid, self.interval = pid, interval
+        self.python_mib: float | None = None
+        self.java_mib: float | None = None
+        self.java_pids: set[int] = set()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def poll(self) -> None:
+        """Read the VmHWM of the process and of every java descendant once."""
+        own = process_peak_rss_mib(self.pid)
+        if own is not None:
+            self.python_mib = max(own, self.python_mib or 0.0)
+        for pid in descendant_pids(self.pid):
+            try:
+                comm = Path(f"/proc/{pid}/comm").read_text().strip()
+            except OSError:
+                continue
+            peak = process_peak_rss_mib(pid) if comm == "java" else None
+            if peak is not None:
+                self.java_pids.add(pid)
+                self.java_mib = max(peak, self.java_mib or 0.0)
+
+    def _run(self) -> None:
+        """Poll until stopped."""
+        while not self._stop.is_set():
+            self.poll()
+            self._stop.wait(self.interval)
+
+    def start(self) -> PeakRssPoller:
+        """Start polling; returns self."""
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop polling and wait for the thread."""
+        self._stop.set()
+        self._thread.join()
+
+    def __enter__(self) -> PeakRssPoller:
+        """Start polling."""
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        """Stop polling."""
+        self.stop()
