@@ -140,6 +140,13 @@ def _squared_distances(x: np.ndarray, centers: np.ndarray) -> np.ndarray:
     return np.maximum(d2, 0.0)
 
 
+def _cluster_sums(x: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
+    """k x d sums of each cluster's rows (bincount per coordinate: far faster than add.at)."""
+    return np.stack(
+        [np.bincount(labels, weights=x[:, j], minlength=k) for j in range(x.shape[1])], axis=1
+    )
+
+
 def _kmeans_plus_plus(x: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
     """Greedy k-means++ seeding (2 + ln k candidates per centre, the cheapest kept)."""
     n = len(x)
@@ -165,8 +172,7 @@ def lloyd(x: np.ndarray, k: int, seed: int, max_iter: int) -> LocalFit:
     for _ in range(max_iter):
         labels = np.argmin(_squared_distances(x, centers), axis=1)
         counts = np.bincount(labels, minlength=k)
-        sums = np.zeros_like(centers)
-        np.add.at(sums, labels, x)
+        sums = _cluster_sums(x, labels, k)
         moved = centers.copy()
         filled = counts > 0
         moved[filled] = sums[filled] / counts[filled, None]  # an empty cluster keeps its centre
@@ -192,8 +198,7 @@ def best_fit(x: np.ndarray, k: int, seeds: Sequence[int], max_iter: int) -> Loca
 def silhouette(x: np.ndarray, labels: np.ndarray, k: int) -> float:
     """MLlib's squared-Euclidean silhouette: cluster means of squared distances, own included."""
     counts = np.bincount(labels, minlength=k).astype(float)
-    sums = np.zeros((k, x.shape[1]))
-    np.add.at(sums, labels, x)
+    sums = _cluster_sums(x, labels, k)
     norms = (x * x).sum(axis=1)
     norm_sums = np.bincount(labels, weights=norms, minlength=k)
     safe = np.where(counts > 0, counts, 1.0)
