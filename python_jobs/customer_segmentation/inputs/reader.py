@@ -4,9 +4,10 @@
 local disk or any Hadoop file system, in three passes that use only the DataFrame API (no
 Python UDFs), so it works on a classic session and over Spark Connect alike:
 
-1. every matched file's bytes come to the driver through Spark's `binaryFile` source, one
-   partition at a time; `check_encoding` proves they are in the declared encoding (Spark's own
-   decoder would silently turn bad bytes into U+FFFD) and the header row is parsed with
+1. every matched file's bytes come to the driver (Spark's `binaryFile` source lists them
+   and, unless the driver is this process and the file local, brings the bytes too);
+   `check_encoding` proves they are in the declared encoding (Spark's own decoder would
+   silently turn bad bytes into U+FFFD) and the header row is parsed with
    Python's csv module (blank, duplicate and clashing names are rejected; every file must have
    the same header); record ends must not mix CRLF, LF and CR (`check_line_endings`);
 2. Spark's CSV reader reads the data with that header as an all-string schema, PERMISSIVE,
@@ -27,6 +28,9 @@ from __future__ import annotations
 
 import csv
 import io
+import urllib.parse
+import urllib.request
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pyspark.errors import AnalysisException
@@ -45,7 +49,7 @@ from customer_segmentation.inputs.line_endings import check_line_endings
 from customer_segmentation.inputs.records import InputFile, record_layout
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterator, Sequence
 
     from pyspark.sql import DataFrame, SparkSession
 
@@ -134,6 +138,35 @@ def _condition(exc: AnalysisException) -> str | None:
     return getter()
 
 
+def _driver_is_local(spark: SparkSession) -> bool:
+    """Tell whether Spark's driver is this process on this machine (a classic local session)."""
+    try:
+        master = spark.sparkContext.master
+    except Exception:  # Spark Connect has no SparkContext: the driver is elsewhere
+        return False
+    return master.startswith("local")
+
+
+def _file_bytes(spark: SparkSession, path: str) -> Iterator[tuple[str, bytes]]:
+    """(path, bytes) of every file Spark's binaryFile source matches, in its order.
+
+    Spark lists the files (its globbing, its hidden-file rules, its spelling of the path).
+    With the driver in this process, a `file:` file is then read straight from the disk:
+    moving 144 MB through binaryFile and the Py4J socket took 13 s where the disk read takes
+    0.1 s. Otherwise (Spark Connect, HDFS, S3, ...) the bytes come through binaryFile.
+    """
+    files = spark.read.format("binaryFile").load(path)
+    if _driver_is_local(spark):
+        listed = files.select("path").collect()
+        if all(row.path.startswith("file:") for row in listed):
+            for row in listed:
+                local = urllib.request.url2pathname(urllib.parse.urlparse(row.path).path)
+                yield row.path, Path(local).read_bytes()
+            return
+    for row in files.select("path", "content").toLocalIterator():
+        yield row.path, bytes(row.content)
+
+
 def check_files(
     spark: SparkSession,
     path: str,
@@ -153,9 +186,7 @@ def check_files(
     headers: dict[str, tuple[str, ...]] = {}
     sizes: dict[str, tuple[int, int, bool]] = {}
     try:  # a classic session lists files in load(), Spark Connect at the first action
-        files = spark.read.format("binaryFile").load(path).select("path", "content")
-        for row in files.toLocalIterator():
-            source, data = row.path, bytes(row.content)
+        for source, data in _file_bytes(spark, path):
             if source.lower().endswith(COMPRESSED_SUFFIXES):
                 raise CustomerInputError(
                     f"{source} is compressed; `{path_setting}` must name uncompressed CSV files"

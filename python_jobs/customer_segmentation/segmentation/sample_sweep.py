@@ -12,7 +12,7 @@ chosen k (segmentation.clustering.final_fit).
 Per k, on the sample: `n_init` k-means++ initialisations (seed, seed + 1, ...) each refined
 by Lloyd iterations (at most `max_iter`, until no centre moves more than 1e-4, MLlib's
 tolerance); the lowest WCSS is kept. Its criteria are the ones the Spark sweep records:
-WCSS, MLlib's squared-Euclidean silhouette (each point counted in its own cluster's mean),
+WCSS, MLlib's squared-Euclidean silhouette (the same formula, from per-cluster sums),
 Davies-Bouldin, Calinski-Harabasz and the smallest segment's share. Stability: for each of
 `stability_runs` seeded half-splits of the sample, each half is clustered by the same
 procedure (best of n_init) and both fits label the whole sample; the adjusted Rand index of
@@ -196,7 +196,7 @@ def best_fit(x: np.ndarray, k: int, seeds: Sequence[int], max_iter: int) -> Loca
 
 
 def silhouette(x: np.ndarray, labels: np.ndarray, k: int) -> float:
-    """MLlib's squared-Euclidean silhouette: cluster means of squared distances, own included."""
+    """MLlib's squared-Euclidean silhouette, from per-cluster sums (linear in the rows)."""
     counts = np.bincount(labels, minlength=k).astype(float)
     sums = _cluster_sums(x, labels, k)
     norms = (x * x).sum(axis=1)
@@ -205,7 +205,9 @@ def silhouette(x: np.ndarray, labels: np.ndarray, k: int) -> float:
     mean_d2 = norms[:, None] + (norm_sums / safe)[None, :] - 2.0 * (x @ sums.T) / safe[None, :]
     mean_d2[:, counts == 0] = np.inf
     rows = np.arange(len(x))
-    a = mean_d2[rows, labels]
+    own = counts[labels]
+    # the mean over the other members: the point's own zero distance taken out, as MLlib does
+    a = mean_d2[rows, labels] * own / np.maximum(own - 1.0, 1.0)
     others = mean_d2.copy()
     others[rows, labels] = np.inf
     b = others.min(axis=1)
