@@ -72,6 +72,7 @@ def main() -> None:
     csv_path, labels_path, _ = generated_customers(args.rows, 1.0, with_labels=True)
     assert labels_path is not None
     labels, label_counts = read_labels(labels_path)
+    shutil.rmtree(WORKSPACE, ignore_errors=True)  # a fresh copy: the checkout as it is now
     copy_project(WORKSPACE)
     state_dir = spark_state_dir("sweep_sample_")
     spark, start_seconds = timed(lambda: local_session(state_dir))
