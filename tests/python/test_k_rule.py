@@ -89,7 +89,7 @@ def test_a_fixed_k_is_taken_and_its_shortfalls_are_recorded() -> None:
     assert choice.k == 4
     assert choice.reason.startswith("k fixed at 4")
     assert "2.0% of customers (below min_segment_share 5.0%)" in choice.reason
-    assert "stability 0.500 is below min_stability 0.8" in choice.reason
+    assert "stability 0.500 is below min_stability 0.9" in choice.reason
 
 
 def test_adjusted_rand_index_equals_scikit_learn() -> None:

@@ -27,7 +27,7 @@ def test_from_dict_none_gives_documented_defaults() -> None:
     assert config.feature_names == []
     assert (config.k, config.k_min, config.k_max) == ("auto", 3, 8)
     assert (config.algorithm, config.n_init, config.parallelism) == ("kmeans", 3, 2)
-    assert (config.min_segment_share, config.min_stability) == (0.05, 0.8)
+    assert (config.min_segment_share, config.min_stability) == (0.05, 0.9)
     assert (config.stability_runs, config.stability_sample_rows) == (2, 20_000)
     assert (config.seed, config.max_iter, config.num_partitions) == (42, 50, 2)
     assert config.sweep_sample_rows == 50_000

@@ -13,7 +13,7 @@ these defaults.
 | `algorithm` | `kmeans` | `kmeans`, `bisecting_kmeans` or `gaussian_mixture` (MLlib's) |
 | `n_init` | `3` | seeded initialisations per k; the best objective's fit is kept |
 | `min_segment_share` | `0.05` | the k rule never takes a k with a segment below this share |
-| `min_stability` | `0.8` | ... and prefers ks whose resampling stability reaches this |
+| `min_stability` | `0.9` | ... and prefers ks whose resampling stability reaches this |
 | `stability_runs` | `2` | random half-splits per k for the stability score (0: not measured) |
 | `stability_sample_rows` | `20000` | most rows of the common sample the halves' fits label |
 | `sweep_sample_rows` | `50000` | `kmeans`: most rows of the sample the k sweep runs on |
@@ -161,7 +161,7 @@ class SegmentationConfig:
     algorithm: str = KMEANS
     n_init: int = 3
     min_segment_share: float = 0.05
-    min_stability: float = 0.8
+    min_stability: float = 0.9
     stability_runs: int = 2
     stability_sample_rows: int = 20_000
     sweep_sample_rows: int = 50_000
