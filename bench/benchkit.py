@@ -18,6 +18,8 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any, TypeVar
 
+from customer_segmentation.datagen.customers import HEADER
+
 BENCH_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BENCH_DIR.parent
 DATA_DIR = BENCH_DIR / "data"
@@ -245,3 +247,27 @@ class PeakRssPoller:
     def __exit__(self, *exc: object) -> None:
         """Stop polling."""
         self.stop()
+
+
+# What the notebook-style pipelines (plain_pyspark_pipeline.py, pandas_sklearn_pipeline.py)
+# share: the file's columns, the k range and fit settings, int_as_of_date's rule, the features.
+COLUMNS = HEADER
+K_VALUES = range(2, 9)
+SEED, MAX_ITER = 42, 50
+AS_OF_PERCENTILE, AS_OF_OUTLIER_GAP_DAYS = 0.99, 30  # int_as_of_date's rule and var default
+FEATURES = ("log_recency_days", "log_frequency", "log_monetary", "log_avg_order_value")
+
+
+class Clock:
+    """Seconds per phase: each lap() records the time since the previous one."""
+
+    def __init__(self) -> None:
+        """Start the first phase now."""
+        self.seconds: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, phase: str) -> None:
+        """End `phase` now."""
+        now = time.perf_counter()
+        self.seconds[phase] = now - self._last
+        self._last = now

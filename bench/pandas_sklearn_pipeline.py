@@ -33,51 +33,21 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from benchkit import peak_rss_mib
-
-COLUMNS = (
-    "customer_id",
-    "first_name",
-    "last_name",
-    "email",
-    "gender",
-    "birth_date",
-    "country",
-    "city",
-    "signup_date",
-    "annual_income",
-    "spending_score",
-    "total_orders",
-    "total_items",
-    "total_spend",
-    "last_order_date",
-    "preferred_channel",
-    "marketing_opt_in",
+from benchkit import (
+    AS_OF_OUTLIER_GAP_DAYS,
+    AS_OF_PERCENTILE,
+    COLUMNS,
+    K_VALUES,
+    MAX_ITER,
+    SEED,
+    Clock,
+    peak_rss_mib,
 )
-K_VALUES = range(2, 9)
-SEED, MAX_ITER = 42, 50
+
 SILHOUETTE_SAMPLE, SILHOUETTE_SEED = 20_000, 0
-AS_OF_PERCENTILE, AS_OF_OUTLIER_GAP_DAYS = 0.99, 30  # int_as_of_date's rule and var default
-FEATURES = ("log_recency_days", "log_frequency", "log_monetary", "log_avg_order_value")
-
-
-class Clock:
-    """Seconds per phase: each lap() records the time since the previous one."""
-
-    def __init__(self) -> None:
-        """Start the first phase now."""
-        self.seconds: dict[str, float] = {}
-        self._last = time.perf_counter()
-
-    def lap(self, phase: str) -> None:
-        """End `phase` now."""
-        now = time.perf_counter()
-        self.seconds[phase] = now - self._last
-        self._last = now
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -57,10 +57,10 @@ from customer_segmentation.segmentation.features import PreparedFeatures
 _FIRST_LABEL = "__segmentation_first_half_cluster"
 # A final fit this close to the sample sweep's WCSS per row is as good as the sweep found.
 FINAL_FIT_TOLERANCE = 0.05
-_SAMPLE_BUCKETS = 1_000_000
-# Salts keeping the common sample's hash apart from the half-splits' hashes.
-_SAMPLE_SALT = 7_919
-_SPLIT_SALT = 104_729
+SAMPLE_BUCKETS = 1_000_000
+# Salts keeping the samples' hash apart from the half-splits' hashes.
+SAMPLE_SALT = 7_919
+SPLIT_SALT = 104_729
 
 
 @dataclass(frozen=True)
@@ -122,7 +122,7 @@ def candidate_ks(config: SegmentationConfig, row_count: int, distinct_points: in
     return sorted({*sweep, fixed})
 
 
-def _hash_bucket(id_column: str, salt: int, buckets: int) -> Column:
+def hash_bucket(id_column: str, salt: int, buckets: int) -> Column:
     """A deterministic bucket of each row's id (the same on every run and layout)."""
     return F.pmod(F.xxhash64(F.lit(salt), column_ref(id_column)), F.lit(buckets))
 
@@ -133,12 +133,12 @@ def sweep_input(prepared: PreparedFeatures, config: SegmentationConfig) -> Sweep
     rows, tss = total_sum_of_squares(frame, len(prepared.slot_names))
     halves = []
     for run in range(config.stability_runs):
-        side = _hash_bucket(prepared.id_column, config.seed + _SPLIT_SALT + run, 2)
+        side = hash_bucket(prepared.id_column, config.seed + SPLIT_SALT + run, 2)
         halves.append((frame.where(side == 0), frame.where(side == 1)))
     common = frame
     if rows > config.stability_sample_rows:
-        kept = math.ceil(_SAMPLE_BUCKETS * config.stability_sample_rows / rows)
-        bucket = _hash_bucket(prepared.id_column, config.seed + _SAMPLE_SALT, _SAMPLE_BUCKETS)
+        kept = math.ceil(SAMPLE_BUCKETS * config.stability_sample_rows / rows)
+        bucket = hash_bucket(prepared.id_column, config.seed + SAMPLE_SALT, SAMPLE_BUCKETS)
         common = frame.where(bucket < kept)
     return SweepInput(frame, rows, tss, halves, common)
 

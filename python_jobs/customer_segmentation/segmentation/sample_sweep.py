@@ -29,6 +29,12 @@ import numpy as np
 from pyspark.ml.functions import vector_to_array
 from pyspark.sql import functions as F
 
+from customer_segmentation.segmentation.clustering import (
+    SAMPLE_BUCKETS,
+    SAMPLE_SALT,
+    SPLIT_SALT,
+    hash_bucket,
+)
 from customer_segmentation.segmentation.config import SegmentationConfig
 from customer_segmentation.segmentation.criteria import (
     adjusted_rand_index,
@@ -39,9 +45,6 @@ from customer_segmentation.segmentation.expressions import column_ref
 from customer_segmentation.segmentation.features import VECTOR_COLUMN, PreparedFeatures
 
 TOLERANCE = 1e-4  # MLlib KMeans' default: converged when no centre moves further
-_SAMPLE_BUCKETS = 1_000_000
-_SAMPLE_SALT = 7_919
-_SPLIT_SALT = 104_729
 
 
 @dataclass(frozen=True)
@@ -92,22 +95,17 @@ class SampleScore:
         return self.wcss / self.sample_rows
 
 
-def _bucket(id_column: str, salt: int, buckets: int):
-    """A deterministic bucket of each row's id (the same on every run and layout)."""
-    return F.pmod(F.xxhash64(F.lit(salt), column_ref(id_column)), F.lit(buckets))
-
-
 def collect_sample(prepared: PreparedFeatures, config: SegmentationConfig) -> SweepSample:
     """Collect at most sweep_sample_rows rows (an id-hash sample) and their half-split sides."""
     rows = prepared.resolved.row_count
     frame = prepared.frame
     if rows > config.sweep_sample_rows:
-        kept = math.ceil(_SAMPLE_BUCKETS * config.sweep_sample_rows / rows)
+        kept = math.ceil(SAMPLE_BUCKETS * config.sweep_sample_rows / rows)
         frame = frame.where(
-            _bucket(prepared.id_column, config.seed + _SAMPLE_SALT, _SAMPLE_BUCKETS) < kept
+            hash_bucket(prepared.id_column, config.seed + SAMPLE_SALT, SAMPLE_BUCKETS) < kept
         )
     sides = [
-        _bucket(prepared.id_column, config.seed + _SPLIT_SALT + run, 2).alias(f"side_{run}")
+        hash_bucket(prepared.id_column, config.seed + SPLIT_SALT + run, 2).alias(f"side_{run}")
         for run in range(config.stability_runs)
     ]
     # sorted by id: the fits' seeded starts pick rows by position, so order must not vary
