@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dbt.adapters.contracts.connection import Connection
+from dbt.adapters.events.logging import AdapterLogger
 from dbt.adapters.spark.connections import SparkConnectionManager, SparkCredentials
+
+logger = AdapterLogger("sparkoss")
 
 
 @dataclass
@@ -27,3 +31,17 @@ class SparkossConnectionManager(SparkConnectionManager):
     """dbt-spark's connection manager (session, thrift, http, odbc), registered as `sparkoss`."""
 
     TYPE = "sparkoss"
+
+    @classmethod
+    def _close_handle(cls, connection: Connection) -> None:
+        """Close the handle; a server that fails to close its side only gets a warning.
+
+        The pip Spark Thrift server can fail a CloseSession while tidying its Hive session
+        state (NoClassDefFoundError for Hive's LLAP classes, which it does not ship, seen once
+        in a CI run): the node's statements have all finished by then, so failing the node
+        would report finished work as an error.
+        """
+        try:
+            super()._close_handle(connection)
+        except Exception as error:
+            logger.warning(f"closing connection {connection.name!r} failed on the server: {error}")
