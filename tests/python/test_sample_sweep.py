@@ -68,11 +68,11 @@ def test_stability_tells_planted_structure_from_a_blob():
     rng = np.random.default_rng(0)
     sides = [rng.random(len(x)) < 0.5 for _ in range(2)]
     config = SegmentationConfig()
-    planted = score_k(SweepSample(x, sides, len(x)), 4, config)
+    planted = score_k(SweepSample(x, sides), 4, config)
     assert planted.stability == pytest.approx(1.0)
     assert planted.smallest_share == pytest.approx(0.25)
     blob = rng.normal(size=(1200, 3))
-    assert score_k(SweepSample(blob, sides, len(blob)), 4, config).stability < 0.9
+    assert score_k(SweepSample(blob, sides), 4, config).stability < 0.9
 
 
 @pytest.fixture(scope="module")

@@ -53,7 +53,6 @@ class SweepSample:
 
     vectors: np.ndarray
     sides: list[np.ndarray]
-    input_rows: int
 
 
 @dataclass(frozen=True)
@@ -124,7 +123,6 @@ def collect_sample(prepared: PreparedFeatures, config: SegmentationConfig) -> Sw
             np.array([row[f"side_{run}"] for row in collected], dtype=int) == 1
             for run in range(config.stability_runs)
         ],
-        input_rows=rows,
     )
 
 
