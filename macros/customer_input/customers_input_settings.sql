@@ -1,6 +1,7 @@
 {% macro customers_input_settings() %}
     {#- The `customers_input` var over its defaults; unknown keys fail the build. -#}
     {%- set settings = {
+        'enabled': true,
         'path': none,
         'encoding': 'utf-8',
         'delimiter': ',',
@@ -15,5 +16,17 @@
         ) }}
     {%- endfor -%}
     {%- do settings.update(given) -%}
+    {%- if not settings['enabled'] and settings['path'] is not none -%}
+        {{ exceptions.raise_compiler_error(
+            "`customers_input.enabled: false` (customers from the order lines) leaves no use "
+            ~ "for `customers_input.path`; remove the path or enable the customers input"
+        ) }}
+    {%- endif -%}
+    {%- if not settings['enabled'] and not transactions_input_settings()['enabled'] -%}
+        {{ exceptions.raise_compiler_error(
+            "`customers_input.enabled: false` takes the customer list from the order lines, "
+            ~ "so it needs `transactions_input.enabled: true`"
+        ) }}
+    {%- endif -%}
     {{ return(settings) }}
 {% endmacro %}

@@ -34,16 +34,22 @@ final as (
         validated.order_count,
         validated.item_count,
         validated.total_spend_amount,
+        validated.returned_spend_amount,
+        validated.return_rate,
+        validated.distinct_product_count,
+        validated.avg_days_between_orders,
         validated.age,
         validated.attributes,
 
         -- booleans
         validated.is_marketing_opt_in,
         validated.has_purchase_history_input,
+        validated.has_order_lines,
 
         -- dates
         validated.birth_date,
         validated.signup_date,
+        validated.first_order_date,
         validated.last_order_date,
         validated.as_of_date,
 

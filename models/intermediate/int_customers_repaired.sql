@@ -4,7 +4,7 @@ with
 
 customers as (
 
-    select * from {{ ref('int_customers_standardised') }}
+    select * from {{ ref('int_customers_purchase_history') }}
 
 ),
 
@@ -70,12 +70,18 @@ final as (
         checked.order_count,
         if(checked.is_items_below_orders, null, checked.item_count) as item_count,
         checked.total_spend_amount,
+        checked.returned_spend_amount,
+        checked.return_rate,
+        checked.distinct_product_count,
+        checked.avg_days_between_orders,
         if(checked.is_age_impossible, null, checked.age) as age,
         checked.attributes,
 
         -- booleans
         checked.is_marketing_opt_in,
         checked.has_purchase_history_input,
+        checked.has_order_lines_input,
+        checked.has_order_lines,
 
         -- dates
         if(checked.is_birth_date_impossible, null, checked.birth_date) as birth_date,
@@ -84,6 +90,7 @@ final as (
             null,
             checked.signup_date
         ) as signup_date,
+        checked.first_order_date,
         checked.last_order_date,
         checked.as_of_date,
 
@@ -117,6 +124,9 @@ final as (
             when checked.customer_id is null then 'missing_customer_id'
             -- purchase-history rules apply when the input has purchase history at all
             when not checked.has_purchase_history_input then null
+            -- with order lines: a customer none of whose lines could be used
+            when checked.has_order_lines_input and not checked.has_order_lines
+                then 'no_order_lines'
             when
                 arrays_overlap(
                     checked.unparseable_columns,

@@ -53,16 +53,22 @@ final as (
         ranked.order_count,
         ranked.item_count,
         ranked.total_spend_amount,
+        ranked.returned_spend_amount,
+        ranked.return_rate,
+        ranked.distinct_product_count,
+        ranked.avg_days_between_orders,
         ranked.age,
         ranked.attributes,
 
         -- booleans
         ranked.is_marketing_opt_in,
         ranked.has_purchase_history_input,
+        ranked.has_order_lines,
 
         -- dates
         ranked.birth_date,
         ranked.signup_date,
+        ranked.first_order_date,
         ranked.last_order_date,
         ranked.as_of_date,
 

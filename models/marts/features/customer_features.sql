@@ -27,7 +27,13 @@ measured as (
         ) as age,
         customers.attributes,
         customers.has_purchase_history_input as has_purchase_history,
-        datediff(customers.as_of_date, customers.signup_date) as tenure_days,
+        -- tenure: since the first order on the order lines, else since signup
+        datediff(
+            customers.as_of_date, coalesce(customers.first_order_date, customers.signup_date)
+        ) as tenure_days,
+        customers.distinct_product_count,
+        customers.return_rate,
+        customers.avg_days_between_orders,
         datediff(customers.as_of_date, customers.last_order_date) as recency_days,
         customers.total_spend_amount / customers.order_count as avg_order_value,
         customers.item_count / customers.order_count as avg_basket_size
@@ -59,6 +65,9 @@ final as (
         measured.avg_order_value,
         measured.avg_basket_size,
         measured.spending_score,
+        measured.distinct_product_count,
+        measured.return_rate,
+        measured.avg_days_between_orders,
         cast(
             measured.frequency / greatest(measured.tenure_days / 30.4375, 1.0) as double
         ) as orders_per_month,

@@ -14,6 +14,7 @@ from customer_segmentation.inputs.encoding import (
     spark_csv_charset,
 )
 from customer_segmentation.inputs.line_endings import MixedLineEndingsError, check_line_endings
+from customer_segmentation.inputs.parquet import parquet_input_files, read_parquet_input
 from customer_segmentation.inputs.reader import (
     ADDED_COLUMNS,
     MALFORMED_COLUMN,
@@ -49,7 +50,9 @@ __all__ = [
     "count_records",
     "input_files_frame",
     "input_files_of",
+    "parquet_input_files",
     "read_customers_file",
+    "read_parquet_input",
     "record_layout",
     "spark_csv_charset",
 ]

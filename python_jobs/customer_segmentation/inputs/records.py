@@ -106,7 +106,15 @@ def input_files_frame(
     return spark.createDataFrame(rows, INPUT_FILES_SCHEMA)
 
 
-def input_files_of(frame: DataFrame, path: str, encoding: str, delimiter: str) -> list[InputFile]:
+def input_files_of(
+    frame: DataFrame,
+    path: str,
+    encoding: str,
+    delimiter: str,
+    setting_prefix: str = "customers_input",
+    files_model: str = "customers_input_files",
+    file_model: str = "customers_file",
+) -> list[InputFile]:
     """The InputFile list back from a frame of input_files_frame, checked for these settings.
 
     Raises StaleInputFilesError when the frame was checked for another path, encoding or
@@ -129,9 +137,9 @@ def input_files_of(frame: DataFrame, path: str, encoding: str, delimiter: str) -
             )
         )
         raise StaleInputFilesError(
-            f"customers_input_files was checked for {was}, but `customers_input` now has path "
+            f"{files_model} was checked for {was}, but `{setting_prefix}` now has path "
             f"{path!r}, encoding {encoding!r}, delimiter {delimiter!r}: build it first "
-            "(dbt build --select +customers_file)"
+            f"(dbt build --select +{file_model})"
         )
     return [
         InputFile(
