@@ -36,6 +36,7 @@ build: $(STAMP)
 ## seed-data: (re)generate the shipped seed deterministically (overwrites seeds/customers.csv)
 seed-data: $(STAMP)
 	$(BIN)/python -m customer_segmentation.datagen --rows 3000 --seed 42 --out seeds/customers.csv --force
+	$(BIN)/python -m customer_segmentation.datagen --rows 400 --seed 42 --order-lines-out seeds/order_lines.csv --order-lines-encoding utf-8 --force
 
 ## test: every test: ruff, sqlfluff lint, pytest (incl. dbt build on test data)
 test: $(STAMP) lint pytest

@@ -3,18 +3,25 @@
 Options: `--labels-out PATH`, `--as-of YYYY-MM-DD`, `--mess-rate F`, `--force`, and
 `--structure {planted,blob}`: `planted` (default) draws the five behavioural segments of
 `.segments`, `blob` one population with no structure (`.blob`), every row labelled `blob`.
-Prints the row counts as JSON.
+`--order-lines-out PATH` also (or instead: at least one of `--out` and `--order-lines-out` is
+required) writes the Online-Retail-style invoice lines of the same N clean customers
+(`.order_lines`), in `--order-lines-encoding` (default latin-1, like the original data set;
+`--mess-rate` scales the customers file's defects only). `--force` overwrites either file.
+Prints the row counts as JSON, the order-lines file's under the key `order_lines`.
 """
 
 from __future__ import annotations
 
 import argparse
+import codecs
 import json
 import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
+from customer_segmentation.datagen.order_lines import write_order_lines
 from customer_segmentation.datagen.structures import DEFAULT_STRUCTURE, STRUCTURE_NAMES
 from customer_segmentation.datagen.writer import write_customers
 
@@ -46,12 +53,22 @@ def _non_negative_float(text: str) -> float:
     return value
 
 
+def _encoding(text: str) -> str:
+    """Parse a text-encoding argument (any codec Python knows: latin-1, utf-8, cp1252 ...)."""
+    try:
+        codecs.lookup(text)
+    except LookupError:
+        raise argparse.ArgumentTypeError(f"unknown encoding: {text!r}") from None
+    return text
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of `python -m customer_segmentation.datagen`."""
     parser = argparse.ArgumentParser(
         prog="python -m customer_segmentation.datagen",
         description="Write a deterministic customers CSV with planted segments (or one"
-        " structureless blob) and planted mess.",
+        " structureless blob) and planted mess, and/or the same customers' Online-Retail-style"
+        " order lines (invoice lines with guests, cancellations and defects).",
     )
     parser.add_argument(
         "--rows",
@@ -62,13 +79,30 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--seed", type=int, required=True, metavar="S", help="random seed")
     parser.add_argument(
-        "--out", type=Path, required=True, metavar="PATH", help="customers CSV to write"
+        "--out",
+        type=Path,
+        metavar="PATH",
+        help="customers CSV to write (required unless --order-lines-out is given)",
     )
     parser.add_argument(
         "--labels-out",
         type=Path,
         metavar="PATH",
         help="also write customer_id,segment,mess for every row to this file",
+    )
+    parser.add_argument(
+        "--order-lines-out",
+        type=Path,
+        metavar="PATH",
+        help="write the customers' invoice lines (InvoiceNo,StockCode,Description,Quantity,"
+        "InvoiceDate,UnitPrice,CustomerID,Country) to this file",
+    )
+    parser.add_argument(
+        "--order-lines-encoding",
+        type=_encoding,
+        metavar="ENCODING",
+        default="latin-1",
+        help="text encoding of the order-lines file (default latin-1; utf-8 for a dbt seed)",
     )
     parser.add_argument(
         "--as-of",
@@ -82,7 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=_non_negative_float,
         metavar="F",
         default=1.0,
-        help="multiplier of every defect rate (0 = clean data, default 1)",
+        help="multiplier of every defect rate of the customers file (0 = clean data, default 1)",
     )
     parser.add_argument(
         "--structure",
@@ -95,18 +129,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the process exit code."""
-    args = build_parser().parse_args(argv)
-    outputs = [args.out] + ([args.labels_out] if args.labels_out is not None else [])
-    existing = [str(path) for path in outputs if path.exists()]
-    if existing and not args.force:
-        print(
-            f"error: refusing to overwrite {', '.join(existing)}; pass --force to replace",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
-    try:
+def _check_outputs(parser: argparse.ArgumentParser, args: argparse.Namespace) -> list[Path]:
+    """The output files asked for; exit with a usage error when none is or two coincide."""
+    if args.out is None and args.order_lines_out is None:
+        parser.error("give --out, --order-lines-out or both")
+    if args.out is None and args.labels_out is not None:
+        parser.error("--labels-out needs --out")
+    outputs = [path for path in (args.out, args.labels_out, args.order_lines_out) if path]
+    if len({path.resolve() for path in outputs}) != len(outputs):
+        parser.error("the output files must be different files")
+    return outputs
+
+
+def _write(args: argparse.Namespace) -> dict[str, Any]:
+    """Write the files asked for; return their counts (order lines under `order_lines`)."""
+    counts: dict[str, Any] = {}
+    if args.out is not None:
         counts = write_customers(
             args.out,
             customers=args.rows,
@@ -116,6 +154,32 @@ def main(argv: Sequence[str] | None = None) -> int:
             mess_rate=args.mess_rate,
             structure=args.structure,
         )
+    if args.order_lines_out is not None:
+        counts["order_lines"] = write_order_lines(
+            args.order_lines_out,
+            customers=args.rows,
+            seed=args.seed,
+            as_of=args.as_of,
+            encoding=args.order_lines_encoding,
+            structure=args.structure,
+        )
+    return counts
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the process exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    outputs = _check_outputs(parser, args)
+    existing = [str(path) for path in outputs if path.exists()]
+    if existing and not args.force:
+        print(
+            f"error: refusing to overwrite {', '.join(existing)}; pass --force to replace",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    try:
+        counts = _write(args)
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
