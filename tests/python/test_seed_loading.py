@@ -55,7 +55,12 @@ def loaded(spark, tmp_path_factory) -> tuple[DbtProject, DbtProject]:
         project = DbtProject.copy(tmp_path_factory.mktemp(schema), schema, folder / "customers.csv")
         (project.root / "seeds" / "typed_values.csv").write_text(TYPED_CSV, encoding="utf-8")
         (project.root / "seeds" / "_typed_values.yml").write_text(TYPED_YML)
-        project.run("seed", "--vars", f"{{seed_bulk_load: {bulk}}}")
+        # the order_lines seed loads only with the transactions input enabled
+        project.run(
+            "seed",
+            "--vars",
+            f"{{seed_bulk_load: {bulk}, transactions_input: {{enabled: true}}}}",
+        )
         projects.append(project)
     return projects[0], projects[1]
 
