@@ -82,10 +82,9 @@ final as (
         order_totals.returned_spend_amount,
         order_totals.gross_spend_amount - order_totals.returned_spend_amount
             as total_spend_amount,
-        cast(
-            order_totals.returned_spend_amount / nullif(order_totals.gross_spend_amount, 0)
-            as double
-        ) as return_rate,
+        -- in double: a decimal quotient would be rounded to 6 places
+        cast(order_totals.returned_spend_amount as double)
+        / nullif(cast(order_totals.gross_spend_amount as double), 0) as return_rate,
         if(
             order_totals.order_count >= 2,
             datediff(order_totals.last_order_date, order_totals.first_order_date)

@@ -315,6 +315,7 @@ def test_parquet_order_lines_load_every_line(spark, tmp_path_factory, both_files
         "run",
         "--select",
         "+stg_order_lines",
+        "+stg_order_lines_input_files",
         "--vars",
         both_vars(both_files, path=str(folder / "lines.parquet"), format="parquet"),
     )
