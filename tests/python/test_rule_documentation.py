@@ -60,6 +60,6 @@ def test_every_repair_code_is_documented_in_order():
 def test_every_quarantine_reason_is_documented_in_precedence_order():
     """Doc table, SQL case and accepted_values agree on the reasons and their order."""
     reasons = quarantine_reasons_in_sql()
-    assert len(reasons) == 10
+    assert len(reasons) == 11
     assert doc_block_codes("customer_quarantine_reasons") == reasons
     assert accepted_quarantine_reasons() == reasons

@@ -89,7 +89,7 @@ def assert_totals_match(sql: pd.DataFrame, reference: pd.DataFrame) -> None:
             for customer in reference.index
             if not _same(sql.at[customer, column], reference.at[customer, column])
         ]
-        assert not mismatched, f"{column}: {len(mismatched)} customers differ, e.g. {mismatched[:3]}"
+        assert not mismatched, f"{column}: {len(mismatched)} differ, e.g. {mismatched[:3]}"
     for column in ("return_rate", "avg_days_between_orders"):
         pd.testing.assert_series_equal(
             sql[column].astype(float), reference[column].astype(float), check_names=False
@@ -253,9 +253,7 @@ def test_both_inputs_reconcile_and_name_what_they_do_not_share(
     assert row.customer_with_lines_count == len(totals)
 
 
-def test_purchase_history_comes_from_the_lines_not_the_customers_file(
-    spark, both, both_reference
-):
+def test_purchase_history_comes_from_the_lines_not_the_customers_file(spark, both, both_reference):
     _, totals = both_reference
     assert_totals_match(sql_totals(spark, both), totals)
     features = both.table(spark, "customer_features").toPandas().set_index("customer_id")
@@ -266,7 +264,8 @@ def test_purchase_history_comes_from_the_lines_not_the_customers_file(
 
 def test_customers_without_order_lines_are_quarantined_not_dropped(spark, both, both_files):
     quarantined = both.table(spark, "int_customers_quarantined").toPandas()
-    no_lines = set(quarantined.loc[quarantined["quarantine_reason"] == "no_order_lines", "customer_id"])
+    reasons = quarantined.set_index("customer_id")["quarantine_reason"]
+    no_lines = set(reasons[reasons == "no_order_lines"].index)
     assert set(both_files["silent"]) <= no_lines
     reconciliation = both.table(spark, "customer_input_reconciliation").first()
     assert reconciliation.is_reconciled
@@ -290,7 +289,11 @@ def test_both_inputs_recover_the_planted_segments(spark, both):
 def test_a_lines_file_in_another_encoding_fails_naming_the_setting(both, both_files):
     with pytest.raises(DbtFailed, match=r"transactions_input\.encoding"):
         both.run(
-            "run", "--select", "order_lines_input_files", "--vars", both_vars(both_files, encoding="utf-8")
+            "run",
+            "--select",
+            "order_lines_input_files",
+            "--vars",
+            both_vars(both_files, encoding="utf-8"),
         )
 
 
