@@ -308,6 +308,17 @@ def test_a_required_column_left_unmapped_fails_naming_the_setting(both, both_fil
         )
 
 
+def test_no_customers_input_without_order_lines_fails_naming_the_settings(both):
+    with pytest.raises(DbtFailed, match=r"transactions_input\.enabled: true"):
+        both.run(
+            "compile",
+            "--select",
+            "stg_customers",
+            "--vars",
+            json.dumps({"customers_input": {"enabled": False}}),
+        )
+
+
 def test_parquet_order_lines_load_every_line(spark, tmp_path_factory, both_files):
     folder = tmp_path_factory.mktemp("parquet_lines")
     lines = pd.read_csv(both_files["lines"], encoding="latin-1", dtype=str, keep_default_na=False)
