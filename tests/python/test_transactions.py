@@ -178,6 +178,23 @@ def test_the_customer_list_comes_from_the_lines(spark, lines_only, lines_only_re
     assert len(features) + reconciliation.quarantined_row_count == len(ids)
 
 
+@pytest.mark.parametrize("build", ["lines_only", "both"])
+def test_documented_columns_match_the_built_tables(spark, request, build):
+    """With order lines too, every YAML column is built and every built column documented."""
+    project = request.getfixturevalue(build)
+    manifest = json.loads((project.root / "target" / "manifest.json").read_text())
+    models = [node for node in manifest["nodes"].values() if node["resource_type"] == "model"]
+    assert "model.customer_segmentation.int_order_lines_validated" in {
+        node["unique_id"] for node in models
+    }
+    # the file readers' columns are the file's own header; only their added ones are documented
+    readers = {"customers_file", "order_lines_file"}
+    for node in (node for node in models if node["name"] not in readers):
+        schema = node["schema"]
+        built = set(spark.table(f"{schema}.{node['alias']}").columns)
+        assert set(node["columns"]) == built, node["unique_id"]
+
+
 def test_segments_from_the_lines_recover_the_planted_segments(spark, lines_only):
     planted = planted_labels(SEED_CUSTOMERS, SEED_SEED)
     segments = lines_only.table(spark, "customer_segments").toPandas()
