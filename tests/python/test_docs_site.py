@@ -21,8 +21,6 @@ import html
 import json
 import os
 import re
-import subprocess
-import tempfile
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -34,25 +32,12 @@ from pathlib import Path
 import pytest
 import yaml
 
+from browser import chromium, require_chromium
 from customer_segmentation.datagen import write_customers
 from dbt_harness import PROJECT_DIR, DbtProject
 
 pytestmark = [pytest.mark.browser, pytest.mark.dbt, pytest.mark.slow]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--hide-scrollbars",
-    "--virtual-time-budget=15000",
-)
-CHROMIUM_TIMEOUT_SECONDS = 120
 PACKAGE = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())["name"]
 
 # The lineage checked page by page: from the customers seed through the Python model to the
@@ -91,21 +76,6 @@ def words(text: str) -> list[str]:
     the same words show the same content.
     """
     return re.findall(r"[^\W_]+", _LIST_MARKER.sub("", text))
-
-
-def chromium(*args: str) -> subprocess.CompletedProcess[str]:
-    """Run headless Chromium once with a fresh profile; fail with its stderr when it fails."""
-    with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile:
-        result = subprocess.run(
-            [str(CHROMIUM), *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args],
-            capture_output=True,
-            text=True,
-            timeout=CHROMIUM_TIMEOUT_SECONDS,
-            check=False,
-        )
-    if result.returncode != 0:
-        raise AssertionError(f"chromium {args} exited {result.returncode}: {result.stderr[-2000:]}")
-    return result
 
 
 class _ViewFinder(HTMLParser):
@@ -308,15 +278,7 @@ class DocsSite:
 @pytest.fixture(scope="module")
 def chromium_available() -> Path:
     """Chromium's path; skip the module without it (fail instead when REQUIRE_BROWSER=1)."""
-    if CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK):
-        return CHROMIUM
-    reason = (
-        f"headless Chromium not found at {CHROMIUM}: install the Debian package `chromium` "
-        "(apt-get install -y chromium) to render the docs site"
-    )
-    if os.environ.get("REQUIRE_BROWSER") == "1":
-        pytest.fail(f"REQUIRE_BROWSER=1 but {reason}")
-    pytest.skip(reason)
+    return require_chromium("render the docs site")
 
 
 @pytest.fixture(scope="module")
