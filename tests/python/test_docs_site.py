@@ -62,6 +62,7 @@ _DOC_BLOCK = re.compile(r"{%-?\s*docs\s+(\w+)\s*-?%}(.*?){%-?\s*enddocs\s*-?%}",
 _DOC_CALL = re.compile(r"""{{\s*doc\(\s*['"](\w+)['"]\s*\)\s*}}""")
 _FENCED_CODE = re.compile(r"^```.*?^```[ \t]*$", re.M | re.S)
 _LIST_MARKER = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+", re.M)
+_LINK_TARGET = re.compile(r"\]\([^)\s]*\)")  # a markdown link's (url): not shown on the page
 
 
 def route(unique_id: str) -> str:
@@ -72,10 +73,10 @@ def route(unique_id: str) -> str:
 def words(text: str) -> list[str]:
     """The words of a text in order, without markup, punctuation or underscores.
 
-    Markdown and its rendering have the same words (list numbers aside), so two texts with
-    the same words show the same content.
+    Markdown and its rendering have the same words (list numbers and link targets aside), so
+    two texts with the same words show the same content.
     """
-    return re.findall(r"[^\W_]+", _LIST_MARKER.sub("", text))
+    return re.findall(r"[^\W_]+", _LIST_MARKER.sub("", _LINK_TARGET.sub("]", text)))
 
 
 class _ViewFinder(HTMLParser):
@@ -459,3 +460,9 @@ def test_lineage_runs_from_the_seed_to_an_exposure(site, pages):
     for upstream, downstream in pairwise(path):
         linked = pages[route(downstream)].node_links("Depends On")
         assert upstream in linked, f"{downstream} does not depend on {upstream}: {linked}"
+
+
+def test_overview_links_the_segment_report(pages):
+    """The overview page links the segment report that `make docs` serves beside the site."""
+    links = re.findall(r'<a\b[^>]*href="([^"]*)"', pages["overview"].view)
+    assert "report/index.html" in links
