@@ -1,8 +1,9 @@
 """The segment report as a reader sees it: written from real marts, rendered in Chromium.
 
 One small generated project is built twice (dbtRunner, in this process, on the shared
-SparkSession): first as is, then with changed customers and `segmentation_mode: train`, so
-the second build has a previous one and the transition matrix. The report library writes the
+SparkSession; seeds and models, no data tests): first up to segment_transition_matrix, then
+every model with changed customers and `segmentation_mode: train`, so the second build has
+a previous one and the transition matrix. The report library writes the
 report of the second build; headless Chromium renders it (`--dump-dom`) and every check reads
 the rendered DOM: each chart present, drawn (laid out at a real size, with marks), titled and
 labelled, and every number the page shows equal to what the marts hold (queried here with
@@ -147,11 +148,15 @@ def built(request, tmp_path_factory) -> Built:
     write_customers(data / "first.csv", customers=1200, seed=11, as_of=date(2026, 6, 30))
     write_customers(data / "second.csv", customers=1300, seed=12, as_of=date(2026, 7, 31))
     project = DbtProject.copy(tmp_path_factory.mktemp("report"), SCHEMA, data / "first.csv")
-    select = ["--resource-type", "seed", "--resource-type", "model"]
-    project.run("build", *select, "--vars", f"{{{MODEL}}}")
+    # The first build only needs what the second one's transitions compare with (its
+    # customer_segments, through segment_transitions) and its matrix; the second builds every
+    # model.
+    models = ["--resource-type", "seed", "--resource-type", "model"]
+    first = ["--select", "+segment_transition_matrix", *models]
+    project.run("build", *first, "--vars", f"{{{MODEL}}}")
     first_build_transitions = read_transitions(spark, SCHEMA)
     (project.root / "seeds" / "customers.csv").write_bytes((data / "second.csv").read_bytes())
-    project.run("build", *select, "--vars", f"{{{MODEL}, segmentation_mode: train}}")
+    project.run("build", *models, "--vars", f"{{{MODEL}, segmentation_mode: train}}")
     report_dir = tmp_path_factory.mktemp("report_out")
     write_report(spark, SCHEMA, report_dir)
     raw = chromium("--dump-dom", (report_dir / "index.html").as_uri()).stdout
