@@ -186,12 +186,16 @@ class ReportData:
 
 
 def require_marts(spark: SparkSession, schema: str) -> None:
-    """Raise MartsNotBuiltError naming every mart of REQUIRED_TABLES the schema lacks."""
-    missing = [
-        f"{schema}.{name}"
-        for name in REQUIRED_TABLES
-        if not spark.catalog.tableExists(f"{identifier(schema)}.{identifier(name)}")
-    ]
+    """Raise MartsNotBuiltError naming every mart of REQUIRED_TABLES the schema lacks.
+
+    One catalog listing (`show tables`), not a lookup per table; a missing schema lacks all.
+    """
+    if spark.catalog.databaseExists(schema):
+        listed = spark.sql(f"show tables in {identifier(schema)}").select("tableName").collect()
+        present = {row["tableName"].lower() for row in listed}
+    else:
+        present = set()
+    missing = [f"{schema}.{name}" for name in REQUIRED_TABLES if name not in present]
     if missing:
         raise MartsNotBuiltError(
             f"the marts are not built: {', '.join(missing)} not found; "
