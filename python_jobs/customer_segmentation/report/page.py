@@ -31,6 +31,8 @@ figure.chart { margin: 1.5rem 0 2.5rem; }
 figure.chart svg { max-width: 100%; height: auto; }
 figcaption { color: #444; font-size: 0.85rem; }
 nav a { margin-right: 0.8rem; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden;
+                   clip: rect(0 0 0 0); white-space: nowrap; }
 """
 
 # Records each chart's laid-out size on its figure: proof from the DOM that it was drawn.
@@ -74,7 +76,7 @@ def fact_rows(facts: Facts) -> list[tuple[str, str, str]]:
         ("build_id", "Build id (dbt invocation)", facts.build_id),
         ("chosen_k", "Segments (chosen k)", str(facts.chosen_k)),
         ("algorithm", "Algorithm", facts.algorithm),
-        ("features", "Features", facts.features),
+        ("features", "Features", facts.features.replace(",", ", ")),
         ("schema", "Schema", facts.schema),
     ]
 
@@ -131,11 +133,11 @@ def segments_table(segments: Sequence[Segment], colours: dict[int, str]) -> str:
 
 
 def figure(chart: Chart) -> str:
-    """A chart as a figure: heading, inline SVG (role img, labelled), caption, PNG link."""
+    """A chart as a figure: hidden heading (the SVG shows the title), SVG, caption, PNG link."""
     svg = chart.svg.replace("<svg ", f'<svg role="img" aria-label="{escape(chart.title)}" ', 1)
     return (
         f'<figure class="chart" id="chart-{escape(chart.name)}" data-chart="{escape(chart.name)}">'
-        f"<h3>{escape(chart.title)}</h3>{svg}"
+        f'<h3 class="visually-hidden">{escape(chart.title)}</h3>{svg}'
         f"<figcaption>{escape(chart.caption)} "
         f'<a href="{escape(chart.name)}.png">PNG</a></figcaption></figure>'
     )
