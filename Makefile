@@ -16,7 +16,7 @@ MODE ?=
 # TARGET=server: build through the Spark server started by `make serve` (README "Targets")
 TARGET ?= local
 
-.PHONY: build test install seed-data lint pytest docs shell serve stop beeline clean
+.PHONY: build report readme-chart test install seed-data lint pytest docs shell serve stop beeline clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,15 @@ build: $(STAMP)
 	@test -f seeds/customers.csv || $(MAKE) seed-data
 	DBT_TARGET=$(TARGET) $(BIN)/python -m customer_segmentation.dbtchain build "docs generate" \
 		$(if $(VARS),-- --vars "$$(cat $(VARS))",$(if $(MODE),-- --vars '{segmentation_mode: $(MODE)}'))
+
+## report: the segment report of the built marts (TARGET=server: through the server) in
+## target/report/ (index.html + a PNG per chart); `make docs` serves it at /report/
+report: $(STAMP)
+	DBT_TARGET=$(TARGET) $(BIN)/python -m customer_segmentation.report --out target/report
+
+## readme-chart: regenerate the README's chart (docs/images/segment_sizes.png) from the report
+readme-chart: report
+	mkdir -p docs/images && cp target/report/segment_sizes.png docs/images/segment_sizes.png
 
 ## seed-data: (re)generate the shipped seed deterministically (overwrites seeds/customers.csv)
 seed-data: $(STAMP)
@@ -53,7 +62,8 @@ pytest: $(STAMP)
 	env -u DBT_TARGET $(BIN)/pytest tests/adapter
 	env -u DBT_TARGET SPARKOSS_TEST_TARGET=server $(BIN)/pytest tests/adapter
 
-## docs: serve the dbt docs site written by `make build` on http://127.0.0.1:8080
+## docs: serve the dbt docs site written by `make build` on http://127.0.0.1:8080, and the
+## segment report written by `make report` at http://127.0.0.1:8080/report/index.html
 docs: $(STAMP)
 	$(BIN)/dbt docs serve --host 127.0.0.1 --port 8080 --no-browser
 

@@ -21,8 +21,6 @@ import html
 import json
 import os
 import re
-import subprocess
-import tempfile
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -34,25 +32,12 @@ from pathlib import Path
 import pytest
 import yaml
 
+from browser import chromium, require_chromium
 from customer_segmentation.datagen import write_customers
 from dbt_harness import PROJECT_DIR, DbtProject
 
 pytestmark = [pytest.mark.browser, pytest.mark.dbt, pytest.mark.slow]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--hide-scrollbars",
-    "--virtual-time-budget=15000",
-)
-CHROMIUM_TIMEOUT_SECONDS = 120
 PACKAGE = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())["name"]
 
 # The lineage checked page by page: from the customers seed through the Python model to the
@@ -92,6 +77,7 @@ _DOC_BLOCK = re.compile(r"{%-?\s*docs\s+(\w+)\s*-?%}(.*?){%-?\s*enddocs\s*-?%}",
 _DOC_CALL = re.compile(r"""{{\s*doc\(\s*['"](\w+)['"]\s*\)\s*}}""")
 _FENCED_CODE = re.compile(r"^```.*?^```[ \t]*$", re.M | re.S)
 _LIST_MARKER = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+", re.M)
+_LINK_TARGET = re.compile(r"\]\([^)\s]*\)")  # a markdown link's (url): not shown on the page
 
 
 def route(unique_id: str) -> str:
@@ -102,25 +88,10 @@ def route(unique_id: str) -> str:
 def words(text: str) -> list[str]:
     """The words of a text in order, without markup, punctuation or underscores.
 
-    Markdown and its rendering have the same words (list numbers aside), so two texts with
-    the same words show the same content.
+    Markdown and its rendering have the same words (list numbers and link targets aside), so
+    two texts with the same words show the same content.
     """
-    return re.findall(r"[^\W_]+", _LIST_MARKER.sub("", text))
-
-
-def chromium(*args: str) -> subprocess.CompletedProcess[str]:
-    """Run headless Chromium once with a fresh profile; fail with its stderr when it fails."""
-    with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile:
-        result = subprocess.run(
-            [str(CHROMIUM), *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args],
-            capture_output=True,
-            text=True,
-            timeout=CHROMIUM_TIMEOUT_SECONDS,
-            check=False,
-        )
-    if result.returncode != 0:
-        raise AssertionError(f"chromium {args} exited {result.returncode}: {result.stderr[-2000:]}")
-    return result
+    return re.findall(r"[^\W_]+", _LIST_MARKER.sub("", _LINK_TARGET.sub("]", text)))
 
 
 class _ViewFinder(HTMLParser):
@@ -323,15 +294,7 @@ class DocsSite:
 @pytest.fixture(scope="module")
 def chromium_available() -> Path:
     """Chromium's path; skip the module without it (fail instead when REQUIRE_BROWSER=1)."""
-    if CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK):
-        return CHROMIUM
-    reason = (
-        f"headless Chromium not found at {CHROMIUM}: install the Debian package `chromium` "
-        "(apt-get install -y chromium) to render the docs site"
-    )
-    if os.environ.get("REQUIRE_BROWSER") == "1":
-        pytest.fail(f"REQUIRE_BROWSER=1 but {reason}")
-    pytest.skip(reason)
+    return require_chromium("render the docs site")
 
 
 @pytest.fixture(scope="module")
@@ -518,3 +481,9 @@ def test_lineage_runs_from_the_seed_to_an_exposure(site, pages):
     for upstream, downstream in pairwise(path):
         linked = pages[route(downstream)].node_links("Depends On")
         assert upstream in linked, f"{downstream} does not depend on {upstream}: {linked}"
+
+
+def test_overview_links_the_segment_report(pages):
+    """The overview page links the segment report that `make docs` serves beside the site."""
+    links = re.findall(r'<a\b[^>]*href="([^"]*)"', pages["overview"].view)
+    assert "report/index.html" in links

@@ -21,8 +21,8 @@ def profiles_file() -> Path:
     return Path(os.environ.get("DBT_PROFILES_DIR") or PROJECT_PROFILES_DIR) / "profiles.yml"
 
 
-def local_spark_conf(state_dir: Path | str | None = None) -> dict[str, str]:
-    """The `local` target's server_side_parameters, with SPARK_STATE_DIR set to state_dir."""
+def target_output(target: str, state_dir: Path | str | None = None) -> dict:
+    """A target of the project's profile as dbt renders it (env vars read; state_dir set)."""
     env = dict(os.environ)
     if state_dir is not None:
         env["SPARK_STATE_DIR"] = str(state_dir)
@@ -31,7 +31,15 @@ def local_spark_conf(state_dir: Path | str | None = None) -> dict[str, str]:
     rendered = jinja.from_string(profiles_file().read_text()).render(
         env_var=lambda name, default=None: env.get(name, default)
     )
-    profile = yaml.safe_load(rendered)["customer_segmentation"]["outputs"]["local"]
+    outputs = yaml.safe_load(rendered)["customer_segmentation"]["outputs"]
+    if target not in outputs:
+        raise KeyError(f"target {target!r} is not in {profiles_file()} (has {sorted(outputs)})")
+    return outputs[target]
+
+
+def local_spark_conf(state_dir: Path | str | None = None) -> dict[str, str]:
+    """The `local` target's server_side_parameters, with SPARK_STATE_DIR set to state_dir."""
+    profile = target_output("local", state_dir)
     return {key: str(value) for key, value in profile["server_side_parameters"].items()}
 
 
