@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections import Counter
 from datetime import date
 from decimal import Decimal
@@ -28,6 +29,7 @@ import yaml
 from sklearn.metrics import adjusted_rand_score
 
 from customer_segmentation.datagen import planted_customers, write_customers, write_order_lines
+from customer_segmentation.report.writer import write_report
 from dbt_harness import PROJECT_DIR, DbtFailed, DbtProject
 from order_lines_reference import reference_fates_and_totals
 
@@ -203,6 +205,18 @@ def test_segments_from_the_lines_recover_the_planted_segments(spark, lines_only)
     assert adjusted_rand_score(truth, segments["segment_id"]) >= 0.9
     chosen = lines_only.table(spark, "segment_k_selection").where("is_chosen").first()
     assert chosen.k == len(set(planted.values()))
+
+
+def test_the_report_states_the_order_lines_by_fate(spark, lines_only, tmp_path):
+    written = write_report(spark, lines_only.schema, tmp_path / "report", sample_rows=500)
+    html = written.index.read_text(encoding="utf-8")
+    shown = dict(
+        re.findall(r'<tr data-fact="(\w+)"><th scope="row">[^<]*</th><td>([^<]*)</td>', html)
+    )
+    row = lines_only.table(spark, "order_line_reconciliation").first()
+    for fate in ("input", "purchase", "return", "quarantined", "duplicate"):
+        key = f"{fate}_line_count"
+        assert int(shown[key].replace(",", "")) == row[key], key
 
 
 # -- customers and order lines: both inputs, as Latin-1 and UTF-8 files ---------------------

@@ -81,6 +81,18 @@ class Facts:
     algorithm: str
     chosen_k: int
     features: str
+    order_lines: OrderLineFates | None = None
+
+
+@dataclass(frozen=True)
+class OrderLineFates:
+    """Where the order lines went (order_line_reconciliation), with a transactions input."""
+
+    input_line_count: int
+    purchase_line_count: int
+    return_line_count: int
+    quarantined_line_count: int
+    duplicate_line_count: int
 
 
 @dataclass(frozen=True)
@@ -208,6 +220,18 @@ def _table(spark: SparkSession, schema: str, name: str) -> DataFrame:
     return spark.table(f"{identifier(schema)}.{identifier(name)}")
 
 
+def read_order_line_fates(spark: SparkSession, schema: str) -> OrderLineFates | None:
+    """The order lines by fate, or None when the build had no transactions input."""
+    if not spark.catalog.tableExists(f"{identifier(schema)}.order_line_reconciliation"):
+        return None
+    row = _table(spark, schema, "order_line_reconciliation").first()
+    if row is None:
+        return None
+    return OrderLineFates(
+        *(int(row[name]) for name in OrderLineFates.__dataclass_fields__),
+    )
+
+
 def read_facts(spark: SparkSession, schema: str, record: dict[str, Any]) -> Facts:
     """The as-of date and rows by fate (reconciliation), the model and build ids."""
     reconciliation = _table(spark, schema, "customer_input_reconciliation").first()
@@ -231,6 +255,7 @@ def read_facts(spark: SparkSession, schema: str, record: dict[str, Any]) -> Fact
         algorithm=str(record["algorithm"]),
         chosen_k=int(record["k"]),
         features=str(record["features_description"]),
+        order_lines=read_order_line_fates(spark, schema),
     )
 
 

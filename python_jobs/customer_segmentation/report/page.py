@@ -60,10 +60,25 @@ def timestamp(value: datetime | None) -> str:
     return "\u2013" if value is None else f"{value:%Y-%m-%d %H:%M:%S} UTC"
 
 
+def order_line_rows(facts: Facts) -> list[tuple[str, str, str]]:
+    """The order lines by fate, when the build had a transactions input."""
+    lines = facts.order_lines
+    if lines is None:
+        return []
+    return [
+        ("input_line_count", "Order lines", number(lines.input_line_count)),
+        ("purchase_line_count", "Purchase lines", number(lines.purchase_line_count)),
+        ("return_line_count", "Return lines (netted)", number(lines.return_line_count)),
+        ("quarantined_line_count", "Quarantined lines", number(lines.quarantined_line_count)),
+        ("duplicate_line_count", "Duplicate lines", number(lines.duplicate_line_count)),
+    ]
+
+
 def fact_rows(facts: Facts) -> list[tuple[str, str, str]]:
     """(key, label, shown value) of every fact the page states about the build."""
     return [
         ("as_of_date", "As-of date", f"{facts.as_of_date:%Y-%m-%d} ({facts.as_of_source})"),
+        *order_line_rows(facts),
         ("input_row_count", "Input rows", number(facts.input_row_count)),
         ("segmented_row_count", "Segmented", number(facts.segmented_row_count)),
         ("quarantined_row_count", "Quarantined", number(facts.quarantined_row_count)),
