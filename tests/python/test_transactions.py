@@ -39,7 +39,7 @@ EXAMPLE_VARS = PROJECT_DIR / "examples" / "online_retail.yml"
 SEED_FILE = PROJECT_DIR / "seeds" / "order_lines.csv"
 # What `make seed-data` writes the seed from (Makefile): 400 customers of seed 42.
 SEED_CUSTOMERS, SEED_SEED = 400, 42
-GENERATED_CUSTOMERS, GENERATED_SEED = 1500, 11
+GENERATED_CUSTOMERS, GENERATED_SEED = 1000, 11
 GENERATOR_AS_OF = date(2026, 6, 30)
 CUSTOMERS_WITHOUT_LINES = 25
 STRANGER = "C9999999"
@@ -192,8 +192,10 @@ def test_documented_columns_match_the_built_tables(spark, request, build):
     # the file readers' columns are the file's own header; only their added ones are documented
     readers = {"customers_file", "order_lines_file"}
     for node in (node for node in models if node["name"] not in readers):
-        schema = node["schema"]
-        built = set(spark.table(f"{schema}.{node['alias']}").columns)
+        table = f"{node['schema']}.{node['alias']}"
+        if build == "both" and not spark.catalog.tableExists(table):
+            continue  # left out of that build's selection
+        built = set(spark.table(table).columns)
         assert set(node["columns"]) == built, node["unique_id"]
 
 
@@ -255,7 +257,23 @@ def both_vars(files: dict, **lines_settings: object) -> str:
 def both(spark, tmp_path_factory, both_files) -> DbtProject:
     """The project built once on both inputs."""
     project = DbtProject.copy(tmp_path_factory.mktemp("both"), "customers_and_lines")
-    project.run("build", "--vars", both_vars(both_files))
+    # up to the segments and both reconciliations, with their tests (the marketing marts on
+    # top are the same SQL as in the lines-only build)
+    selected = (
+        "+customer_segments",
+        "+order_line_reconciliation",
+        "+customer_input_reconciliation",
+        "+int_customers_quarantined",
+    )
+    project.run(
+        "build",
+        "--select",
+        *selected,
+        "--indirect-selection",
+        "cautious",
+        "--vars",
+        both_vars(both_files),
+    )
     return project
 
 
