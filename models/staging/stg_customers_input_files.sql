@@ -6,15 +6,6 @@
 {%- set from_order_lines = not customers_input_settings()['enabled'] -%}
 {%- set from_file = customers_input_settings()['path'] is not none -%}
 {%- set seed = none if from_file or from_order_lines else ref('customers') -%}
-{%- set found = namespace(rows='null', columns="cast(array() as array<string>)") -%}
-{%- if execute and seed is not none -%}
-    {%- for row in run_query('show tblproperties ' ~ seed).rows
-        if row[0] == 'dbt.parsed_row_count' -%}
-        {%- set found.rows = row[1] | int -%}
-    {%- endfor -%}
-    {%- set names = adapter.get_columns_in_relation(seed) | map(attribute='name') | list -%}
-    {%- set found.columns = 'array(' ~ quoted_list(names) ~ ')' -%}
-{%- endif -%}
 
 with
 
@@ -35,11 +26,7 @@ source as (
 
     {%- else %}
 
-        select
-            '{{ seed }}' as source_file,
-            {{ found.columns }} as column_names,
-            null as byte_count,
-            {{ found.rows }} as record_count
+        {{ seed_input_file(seed) }}
 
     {%- endif %}
 
