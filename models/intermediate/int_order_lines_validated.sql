@@ -79,6 +79,7 @@ reasoned as (
 
     select
         checked.*,
+        checked.is_cancellation_order or coalesce(checked.quantity < 0, false) as is_return,
         -- why the line cannot be used (first applicable), null if it can
         case
             when checked.malformed_record is not null then 'malformed_row'
@@ -121,7 +122,7 @@ final as (
         reasoned.line_amount,
 
         -- booleans
-        reasoned.is_cancellation_order or coalesce(reasoned.quantity < 0, false) as is_return,
+        reasoned.is_return,
 
         -- dates
         reasoned.ordered_at,
@@ -133,7 +134,7 @@ final as (
             when reasoned.line_problem = 'malformed_row' then 'quarantined'
             when reasoned.duplicate_rank > 1 then 'duplicate'
             when reasoned.line_problem is not null then 'quarantined'
-            when reasoned.is_cancellation_order or reasoned.quantity < 0 then 'return'
+            when reasoned.is_return then 'return'
             else 'purchase'
         end as line_status,
         if(
