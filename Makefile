@@ -18,7 +18,7 @@ TARGET ?= local
 # CLUSTER=1: `make serve` starts a standalone master + worker and runs the server on them
 CLUSTER ?=
 
-.PHONY: build report readme-chart test install seed-data lint pytest docs shell serve stop beeline clean
+.PHONY: build report readme-chart test install seed-data lint pytest docs shell serve stop metastore beeline clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -85,6 +85,12 @@ beeline: $(STAMP)
 ## stop: stop the server `make serve` started, and its cluster (no process, no open port left)
 stop: $(STAMP)
 	$(BIN)/python -m customer_segmentation.sparkserver stop
+	$(BIN)/python -m customer_segmentation.sparkserver.metastore stop
+
+## metastore: a PostgreSQL Hive metastore on 127.0.0.1:5433 (data in .spark-server/postgres/);
+## then SPARK_METASTORE_URL=jdbc:postgresql://127.0.0.1:5433/metastore make serve / build / shell
+metastore: $(STAMP)
+	$(BIN)/python -m customer_segmentation.sparkserver.metastore start
 
 clean:
 	rm -rf target logs .spark artifacts
