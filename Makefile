@@ -15,8 +15,10 @@ VARS ?=
 MODE ?=
 # TARGET=server: build through the Spark server started by `make serve` (README "Targets")
 TARGET ?= local
+# CLUSTER=1: `make serve` starts a standalone master + worker and runs the server on them
+CLUSTER ?=
 
-.PHONY: build report readme-chart test install seed-data lint pytest docs shell serve stop beeline clean
+.PHONY: build report readme-chart test install seed-data lint pytest docs shell serve stop metastore beeline clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -73,16 +75,22 @@ shell: $(STAMP)
 
 ## serve: start the Spark server (HiveServer2 :10000, Connect :15002, .spark-server/); waits for both
 serve: $(STAMP)
-	$(BIN)/python -m customer_segmentation.sparkserver start
+	$(if $(CLUSTER),SPARK_SERVER_CLUSTER=$(CLUSTER)) $(BIN)/python -m customer_segmentation.sparkserver start
 
 ## beeline: the beeline pip pyspark ships, connected to the server's DBT_SCHEMA over JDBC
 beeline: $(STAMP)
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/beeline \
 		-u jdbc:hive2://127.0.0.1:$${SPARK_THRIFT_PORT:-10000}/$(DBT_SCHEMA)
 
-## stop: stop the server `make serve` started (no process, no open port left)
+## stop: stop the server `make serve` started, and its cluster (no process, no open port left)
 stop: $(STAMP)
 	$(BIN)/python -m customer_segmentation.sparkserver stop
+	$(BIN)/python -m customer_segmentation.sparkserver.metastore stop
+
+## metastore: a PostgreSQL Hive metastore on 127.0.0.1:5433 (data in .spark-server/postgres/);
+## then SPARK_METASTORE_URL=jdbc:postgresql://127.0.0.1:5433/metastore make serve / build / shell
+metastore: $(STAMP)
+	$(BIN)/python -m customer_segmentation.sparkserver.metastore start
 
 clean:
 	rm -rf target logs .spark artifacts

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -12,6 +13,8 @@ from customer_segmentation.sparkserver.process import SERVER_MAIN_CLASS
 from customer_segmentation.sparkserver.settings import LOOPBACK_HOSTS, ServerSettings
 
 CONNECT_PLUGIN = "org.apache.spark.sql.connect.SparkConnectPlugin"
+# Debian's libpostgresql-jdbc-java (apt install libpostgresql-jdbc-java)
+POSTGRESQL_JAR = "/usr/share/java/postgresql.jar"
 
 
 def spark_home() -> Path:
@@ -25,7 +28,7 @@ def spark_home() -> Path:
 def spark_conf(settings: ServerSettings) -> dict[str, str]:
     """The --conf entries: Connect binding, one catalog and warehouse in the state folder."""
     state = settings.state_dir
-    return {
+    conf = {
         "spark.plugins": CONNECT_PLUGIN,
         "spark.connect.grpc.binding.address": settings.host,
         "spark.connect.grpc.binding.port": str(settings.connect_port),
@@ -50,6 +53,44 @@ def spark_conf(settings: ServerSettings) -> dict[str, str]:
         "spark.driver.extraJavaOptions": (
             f"-Dderby.system.home={state} -Dderby.stream.error.file={state / 'derby.log'}"
         ),
+        # Python workers (UDFs, pandas) run the server's Python, the project's venv
+        "spark.pyspark.python": sys.executable,
+    }
+    if settings.metastore_url:
+        conf.update(metastore_conf(settings))
+    if settings.cluster:
+        conf.update(cluster_conf(settings))
+    return conf
+
+
+def metastore_conf(settings: ServerSettings) -> dict[str, str]:
+    """A Hive metastore in PostgreSQL (schema created by `sparkserver.metastore start`)."""
+    return {
+        "spark.hadoop.javax.jdo.option.ConnectionURL": str(settings.metastore_url),
+        "spark.hadoop.javax.jdo.option.ConnectionDriverName": "org.postgresql.Driver",
+        "spark.hadoop.javax.jdo.option.ConnectionUserName": settings.metastore_user,
+        "spark.hadoop.javax.jdo.option.ConnectionPassword": settings.metastore_password,
+        # the schema exists (DataNucleus SchemaTool at `metastore start`): DataNucleus's lazy
+        # per-table creation deadlocks on PostgreSQL (ALTER TABLE ... ADD FOREIGN KEY waits
+        # for the same JVM's open transaction)
+        "spark.hadoop.datanucleus.schema.autoCreateAll": "false",
+        "spark.hadoop.hive.metastore.schema.verification": "false",
+        "spark.driver.extraClassPath": POSTGRESQL_JAR,
+    }
+
+
+def cluster_conf(settings: ServerSettings) -> dict[str, str]:
+    """An application on the local standalone cluster: executors in the worker, its UI on."""
+    return {
+        "spark.driver.host": settings.client_host,
+        "spark.driver.bindAddress": settings.host,
+        "spark.executor.memory": settings.executor_memory,
+        "spark.cores.max": str(settings.worker_cores),
+        # the application UI: its REST API (/api/v1/applications/<id>/executors) shows where
+        # tasks ran
+        "spark.ui.enabled": "true",
+        "spark.ui.port": str(settings.ui_port),
+        "spark.port.maxRetries": "0",
     }
 
 
@@ -68,7 +109,7 @@ def submit_argv(settings: ServerSettings, home: Path, classes_dir: Path | None) 
     argv = [
         str(home / "bin" / "spark-submit"),
         "--master",
-        settings.master,
+        settings.master_url,
         "--name",
         "customer_segmentation_server",
         "--driver-memory",

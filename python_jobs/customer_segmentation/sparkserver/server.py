@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import TextIO
 
-from customer_segmentation.sparkserver import auth, command, java_runtime, ports, probes
+from customer_segmentation.sparkserver import auth, cluster, command, java_runtime, ports, probes
 from customer_segmentation.sparkserver.errors import ServerError
 from customer_segmentation.sparkserver.process import (
     is_alive,
@@ -124,6 +124,8 @@ def start(settings: ServerSettings, env: Mapping[str, str], out: TextIO = sys.st
         classes_dir = auth.compile_authenticator(javac, home / "jars", settings.classes_dir)
     settings.warehouse_dir.mkdir(exist_ok=True)
     started = time.monotonic()
+    if settings.cluster:
+        print(cluster.start(settings, env), file=out, flush=True)
     process = launch_detached(
         command.submit_argv(settings, home, classes_dir),
         command.submit_env(settings, home, env),
@@ -144,6 +146,7 @@ def start(settings: ServerSettings, env: Mapping[str, str], out: TextIO = sys.st
         stop_group(process.pid, grace=10.0)
         process.poll()
         remove_pid(settings.pid_file)
+        cluster.stop(settings)
         if isinstance(error, ServerError):
             shown = "\n".join(f"  {line}" for line in lines) or "  (empty)"
             raise ServerError(
@@ -181,6 +184,16 @@ def wait_ports_closed(settings: ServerSettings, timeout: float = 15.0) -> list[i
 
 
 def stop(settings: ServerSettings, out: TextIO = sys.stdout) -> int:
+    """Stop the server of this state folder, then its standalone cluster if one runs."""
+    code = _stop_server(settings, out)
+    if settings.state_dir.is_dir():
+        stopped = cluster.stop(settings)
+        if stopped:
+            print(f"Spark standalone cluster stopped: {', '.join(stopped)}", file=out)
+    return code
+
+
+def _stop_server(settings: ServerSettings, out: TextIO) -> int:
     """Stop the server of this state folder: TERM, then KILL its group; check ports closed."""
     pid = running_pid(settings) if settings.state_dir.is_dir() else None
     if pid is None:

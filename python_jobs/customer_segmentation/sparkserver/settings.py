@@ -35,6 +35,32 @@ class ServerSettings:
     master: str = "local[*]"
     start_timeout: float = 180.0
     credentials: Credentials | None = None
+    # CLUSTER=1 (SPARK_SERVER_CLUSTER): a standalone master and one worker on this machine,
+    # the server an application on them (README "The Spark server", issue #15)
+    cluster: bool = False
+    master_port: int = 7077
+    master_ui_port: int = 8090
+    worker_ui_port: int = 8091
+    worker_cores: int = 2
+    worker_memory: str = "8g"
+    executor_memory: str = "4g"
+    ui_port: int = 4040
+    # A PostgreSQL metastore instead of Derby (SPARK_METASTORE_URL=jdbc:postgresql://...)
+    metastore_url: str | None = None
+    metastore_user: str = "metastore"
+    metastore_password: str = field(default="metastore", repr=False)
+
+    @property
+    def cluster_dir(self) -> Path:
+        """The standalone master's and worker's pid files, logs and the worker's work dir."""
+        return self.state_dir / "cluster"
+
+    @property
+    def master_url(self) -> str:
+        """The master the server submits to: the local cluster's, or SPARK_SERVER_MASTER."""
+        if self.cluster:
+            return f"spark://{self.client_host}:{self.master_port}"
+        return self.master
 
     @property
     def warehouse_dir(self) -> Path:
@@ -90,6 +116,17 @@ class ServerSettings:
             master=env.get("SPARK_SERVER_MASTER") or "local[*]",
             start_timeout=_seconds(env, "SPARK_SERVER_START_TIMEOUT", 180.0),
             credentials=_credentials(env) if with_credentials else None,
+            cluster=(env.get("SPARK_SERVER_CLUSTER") or "0").lower() in ("1", "true", "yes"),
+            master_port=_port(env, "SPARK_MASTER_PORT", 7077),
+            master_ui_port=_port(env, "SPARK_MASTER_WEBUI_PORT", 8090),
+            worker_ui_port=_port(env, "SPARK_WORKER_WEBUI_PORT", 8091),
+            worker_cores=int(env.get("SPARK_WORKER_CORES") or os.cpu_count() or 2),
+            worker_memory=env.get("SPARK_WORKER_MEMORY") or "8g",
+            executor_memory=env.get("SPARK_SERVER_EXECUTOR_MEMORY") or "4g",
+            ui_port=_port(env, "SPARK_SERVER_UI_PORT", 4040),
+            metastore_url=env.get("SPARK_METASTORE_URL") or None,
+            metastore_user=env.get("SPARK_METASTORE_USER") or "metastore",
+            metastore_password=env.get("SPARK_METASTORE_PASSWORD") or "metastore",
         )
         if settings.thrift_port == settings.connect_port:
             raise ServerError(
