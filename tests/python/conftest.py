@@ -9,6 +9,8 @@ and one catalog.
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -38,13 +40,46 @@ def spark(spark_state_dir: Path):
 
 
 @pytest.fixture(scope="session")
-def spark_server(tmp_path_factory: pytest.TempPathFactory):
-    """One project Spark server (Thrift + Connect, `make serve`'s command) for the session.
+def pg_metastore():
+    """A PostgreSQL Hive metastore (`make metastore`'s command) for the session: its JDBC URL.
 
-    Started on free loopback ports with its own state folder, so a `make serve` left running
-    in the checkout is never touched; stopped at the end of the session, always.
+    Its data folder is a fresh one under the system's temporary folder (as root, PostgreSQL
+    runs as `postgres`, which cannot enter pytest's private temporary folders); stopped and
+    removed at the end of the session, always.
     """
-    from customer_segmentation.sparkserver.managed import managed_server
+    from customer_segmentation.sparkserver.managed import free_port
+    from customer_segmentation.sparkserver.metastore import managed_metastore
 
-    with managed_server(tmp_path_factory.mktemp("spark_server") / "state") as server:
+    folder = Path(tempfile.mkdtemp(prefix="segmentation-metastore-"))
+    folder.chmod(0o755)
+    try:
+        with managed_metastore(folder / "postgres", free_port()) as url:
+            yield url
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def spark_server(tmp_path_factory: pytest.TempPathFactory, pg_metastore: str):
+    """One project Spark server for the session, as `make serve CLUSTER=1` runs it.
+
+    A standalone master and worker on free loopback ports, the Thrift + Connect server an
+    application on them (executors in the worker's processes), its catalog in the session's
+    PostgreSQL metastore. Its own state folder, so a `make serve` left running in the
+    checkout is never touched; stopped at the end of the session, always.
+    """
+    from customer_segmentation.sparkserver.managed import free_port, managed_server
+
+    cluster = {
+        "SPARK_SERVER_CLUSTER": "1",
+        "SPARK_MASTER_PORT": str(free_port()),
+        "SPARK_MASTER_WEBUI_PORT": str(free_port()),
+        "SPARK_WORKER_WEBUI_PORT": str(free_port()),
+        "SPARK_SERVER_UI_PORT": str(free_port()),
+        "SPARK_WORKER_CORES": "2",
+        "SPARK_WORKER_MEMORY": "3g",
+        "SPARK_SERVER_EXECUTOR_MEMORY": "2g",
+        "SPARK_METASTORE_URL": pg_metastore,
+    }
+    with managed_server(tmp_path_factory.mktemp("spark_server") / "state", **cluster) as server:
         yield server

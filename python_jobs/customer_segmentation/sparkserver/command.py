@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
 from collections.abc import Mapping
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from customer_segmentation.sparkserver.auth import jvm_environment, thrift_hiveconf
 from customer_segmentation.sparkserver.errors import ServerError
@@ -14,7 +16,7 @@ from customer_segmentation.sparkserver.settings import LOOPBACK_HOSTS, ServerSet
 
 CONNECT_PLUGIN = "org.apache.spark.sql.connect.SparkConnectPlugin"
 # Debian's libpostgresql-jdbc-java (apt install libpostgresql-jdbc-java)
-POSTGRESQL_JAR = "/usr/share/java/postgresql.jar"
+POSTGRESQL_JAR = os.environ.get("SPARK_METASTORE_JDBC_JAR", "/usr/share/java/postgresql.jar")
 
 
 def spark_home() -> Path:
@@ -64,19 +66,41 @@ def spark_conf(settings: ServerSettings) -> dict[str, str]:
 
 
 def metastore_conf(settings: ServerSettings) -> dict[str, str]:
-    """A Hive metastore in PostgreSQL (schema created by `sparkserver.metastore start`)."""
+    """A Hive metastore in PostgreSQL (schema created by `sparkserver.metastore start`).
+
+    The password is not here (a --conf shows in `ps`): it is in hive-site.xml, see
+    write_hive_site.
+    """
     return {
         "spark.hadoop.javax.jdo.option.ConnectionURL": str(settings.metastore_url),
         "spark.hadoop.javax.jdo.option.ConnectionDriverName": "org.postgresql.Driver",
         "spark.hadoop.javax.jdo.option.ConnectionUserName": settings.metastore_user,
-        "spark.hadoop.javax.jdo.option.ConnectionPassword": settings.metastore_password,
         # the schema exists (DataNucleus SchemaTool at `metastore start`): DataNucleus's lazy
         # per-table creation deadlocks on PostgreSQL (ALTER TABLE ... ADD FOREIGN KEY waits
         # for the same JVM's open transaction)
         "spark.hadoop.datanucleus.schema.autoCreateAll": "false",
         "spark.hadoop.hive.metastore.schema.verification": "false",
-        "spark.driver.extraClassPath": POSTGRESQL_JAR,
     }
+
+
+def write_hive_site(settings: ServerSettings) -> Path:
+    """<state>/conf/hive-site.xml (mode 600) with the metastore password; the conf folder.
+
+    spark-submit puts SPARK_CONF_DIR on the driver's class path, where Hive reads
+    hive-site.xml: the password never appears on a command line.
+    """
+    folder = settings.state_dir / "conf"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    site = folder / "hive-site.xml"
+    site.touch(mode=0o600)
+    site.chmod(0o600)
+    site.write_text(
+        '<?xml version="1.0"?>\n<configuration>\n  <property>\n'
+        "    <name>javax.jdo.option.ConnectionPassword</name>\n"
+        f"    <value>{escape(settings.metastore_password)}</value>\n"
+        "  </property>\n</configuration>\n"
+    )
+    return folder
 
 
 def cluster_conf(settings: ServerSettings) -> dict[str, str]:
@@ -115,8 +139,11 @@ def submit_argv(settings: ServerSettings, home: Path, classes_dir: Path | None) 
         "--driver-memory",
         settings.driver_memory,
     ]
-    if classes_dir is not None:
-        argv += ["--driver-class-path", str(classes_dir)]
+    class_path = [str(classes_dir)] if classes_dir is not None else []
+    if settings.metastore_url:
+        class_path.append(POSTGRESQL_JAR)
+    if class_path:
+        argv += ["--driver-class-path", os.pathsep.join(class_path)]
     for key, value in spark_conf(settings).items():
         argv += ["--conf", f"{key}={value}"]
     argv += ["--class", SERVER_MAIN_CLASS]
@@ -129,6 +156,11 @@ def submit_env(settings: ServerSettings, home: Path, env: Mapping[str, str]) -> 
     """The JVM's environment: SPARK_HOME, SPARK_LOCAL_IP on loopback, and only its secrets."""
     result = jvm_environment(settings, env)
     result["SPARK_HOME"] = str(home)
+    # Spark Connect starts Python workers (UDFs) with the JVM's PYSPARK_PYTHON, not with
+    # spark.pyspark.python: the venv's Python, which has pyarrow and this package
+    result.setdefault("PYSPARK_PYTHON", sys.executable)
+    if settings.metastore_url:
+        result["SPARK_CONF_DIR"] = str(settings.state_dir / "conf")
     if settings.host in LOOPBACK_HOSTS:
         result["SPARK_LOCAL_IP"] = "127.0.0.1"
     else:

@@ -1,25 +1,29 @@
 """A PostgreSQL Hive metastore on loopback: `python -m customer_segmentation.sparkserver.metastore
-start|stop|status` (issue #15, prototype).
+start|stop` (`make metastore`; `make stop` stops it too).
 
-Debian's PostgreSQL 15 (/usr/lib/postgresql/15/bin, installed, not running) with its data
-folder in <SPARK_SERVER_STATE_DIR>/postgres/, listening on 127.0.0.1:SPARK_METASTORE_PORT
-(5433) only; database and user `metastore`. The Hive metastore schema is created once, all
-44 tables at once, by DataNucleus's SchemaTool from the pip pyspark's hive-metastore jar
-(package.jdo): DataNucleus's lazy per-table creation (datanucleus.schema.autoCreateAll)
-deadlocks on PostgreSQL (one JVM's ALTER TABLE ... ADD FOREIGN KEY waits for its own open
-transaction). Point the server (and embedded sessions) at it with
-SPARK_METASTORE_URL=jdbc:postgresql://127.0.0.1:5433/metastore.
+Debian's PostgreSQL 15 (/usr/lib/postgresql/15/bin, SPARK_METASTORE_PG_BIN) with its data
+folder in <SPARK_SERVER_STATE_DIR>/postgres/ (SPARK_METASTORE_DIR), listening on
+127.0.0.1:SPARK_METASTORE_PORT (5433) only; database and user `metastore`, password
+SPARK_METASTORE_PASSWORD (default `metastore`: loopback only).
+
+The Hive metastore schema is created once, all 44 tables at once, by DataNucleus's SchemaTool
+from the pip pyspark's hive-metastore jar (package.jdo): DataNucleus's lazy per-table creation
+(datanucleus.schema.autoCreateAll) deadlocks on PostgreSQL (one JVM's ALTER TABLE ... ADD
+FOREIGN KEY waits for its own open transaction). Point the server (and embedded sessions) at it
+with SPARK_METASTORE_URL=jdbc:postgresql://127.0.0.1:5433/metastore.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import pwd
 import subprocess
 import sys
 import tempfile
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from customer_segmentation.sparkserver import command
@@ -34,8 +38,40 @@ USER = "metastore"
 def _settings(env: dict[str, str]) -> tuple[Path, int, str]:
     """The data folder's parent, the port and the password."""
     state = Path(env.get("SPARK_SERVER_STATE_DIR") or ".spark-server").expanduser().absolute()
+    folder = Path(env.get("SPARK_METASTORE_DIR") or state / "postgres").expanduser().absolute()
     port = int(env.get("SPARK_METASTORE_PORT") or 5433)
-    return state / "postgres", port, env.get("SPARK_METASTORE_PASSWORD") or "metastore"
+    return folder, port, env.get("SPARK_METASTORE_PASSWORD") or "metastore"
+
+
+def _check_installed() -> None:
+    """Raise unless the PostgreSQL server binaries and the JDBC driver jar are there."""
+    if not (PG_BIN / "pg_ctl").exists():
+        raise ServerError(
+            f"no PostgreSQL server at {PG_BIN} (apt-get install postgresql, or set "
+            "SPARK_METASTORE_PG_BIN to its bin folder)"
+        )
+    if not Path(command.POSTGRESQL_JAR).exists():
+        raise ServerError(
+            f"no PostgreSQL JDBC driver at {command.POSTGRESQL_JAR} (apt-get install "
+            "libpostgresql-jdbc-java, or set SPARK_METASTORE_JDBC_JAR)"
+        )
+
+
+def _check_reachable(folder: Path) -> None:
+    """As root the server runs as `postgres`, which must be able to enter every parent folder."""
+    if os.geteuid() != 0:
+        return
+    blocked = [
+        parent
+        for parent in folder.parents
+        if parent.exists() and not (parent.stat().st_mode & 0o001)
+    ]
+    if blocked:
+        raise ServerError(
+            f"PostgreSQL runs as the user `postgres`, which cannot enter {blocked[0]} "
+            f"(mode {oct(blocked[0].stat().st_mode & 0o777)}); set SPARK_METASTORE_DIR to a "
+            "folder it can reach, e.g. /var/tmp/metastore"
+        )
 
 
 def url(port: int) -> str:
@@ -116,6 +152,8 @@ def _create_schema(port: int, password: str) -> None:
 def start(env: dict[str, str]) -> int:
     """initdb (once), pg_ctl start on loopback, database and Hive schema (once)."""
     folder, port, password = _settings(env)
+    _check_installed()
+    _check_reachable(folder)
     data = folder / "data"
     folder.mkdir(parents=True, exist_ok=True)
     if os.geteuid() == 0:
@@ -190,6 +228,21 @@ def stop(env: dict[str, str]) -> int:
         raise ServerError(f"pg_ctl stop failed: {result.stdout}{result.stderr}")
     print("PostgreSQL metastore stopped")
     return 0
+
+
+@contextlib.contextmanager
+def managed_metastore(folder: Path, port: int, password: str = "metastore") -> Iterator[str]:
+    """A metastore in folder on 127.0.0.1:port for a `with` block (tests); its JDBC URL."""
+    env = {
+        "SPARK_METASTORE_DIR": str(folder),
+        "SPARK_METASTORE_PORT": str(port),
+        "SPARK_METASTORE_PASSWORD": password,
+    }
+    try:
+        start(env)
+        yield url(port)
+    finally:
+        stop(env)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -123,6 +123,8 @@ def start(settings: ServerSettings, env: Mapping[str, str], out: TextIO = sys.st
         javac = java_runtime.find_javac(java, env)
         classes_dir = auth.compile_authenticator(javac, home / "jars", settings.classes_dir)
     settings.warehouse_dir.mkdir(exist_ok=True)
+    if settings.metastore_url:
+        command.write_hive_site(settings)
     started = time.monotonic()
     if settings.cluster:
         print(cluster.start(settings, env), file=out, flush=True)

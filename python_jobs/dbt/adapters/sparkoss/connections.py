@@ -13,9 +13,14 @@ logger = AdapterLogger("sparkoss")
 
 @dataclass
 class SparkossCredentials(SparkCredentials):
-    """dbt-spark credentials plus `connect_url`, where Python models run on a remote target."""
+    """dbt-spark credentials plus `connect_url`, where Python models run on a remote target.
+
+    python_packages: installed packages shipped to the executors of the Connect session
+    before its first Python model (see python_packages.py).
+    """
 
     connect_url: str | None = None
+    python_packages: list[str] | None = None
 
     @property
     def type(self) -> str:
@@ -24,7 +29,7 @@ class SparkossCredentials(SparkCredentials):
 
     def _connection_keys(self) -> tuple[str, ...]:
         """Keys shown by `dbt debug`."""
-        return (*super()._connection_keys(), "method", "connect_url")
+        return (*super()._connection_keys(), "method", "connect_url", "python_packages")
 
 
 class SparkossConnectionManager(SparkConnectionManager):

@@ -14,6 +14,8 @@ from typing import Any
 from dbt.adapters.base import PythonJobHelper
 from dbt_common.exceptions import DbtRuntimeError
 
+from dbt.adapters.sparkoss.python_packages import ship_packages
+
 # Table formats that need jars which a pip-installed open-source Spark does not ship.
 _FORMATS_NEEDING_JARS = {"delta", "iceberg", "hudi"}
 
@@ -108,6 +110,7 @@ class SparkConnectPythonJobHelper(_OpenSourceSparkHelper):
                 f"({error})"
             ) from error
         _activate_in_this_thread(session)
+        ship_packages(session, getattr(self.credentials, "python_packages", None))
         return session
 
 
