@@ -17,11 +17,11 @@ import os
 import subprocess
 import sys
 import textwrap
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from cluster_status import application, executors
 from customer_segmentation.sparkserver import cluster
 from dbt_harness import DbtProject
 from test_server_target import server_rows
@@ -84,25 +84,6 @@ def server_execute(port: int, *statements: str) -> None:
     assert done.returncode == 0, done.stderr[-3000:]
 
 
-def _json(url: str):
-    with urllib.request.urlopen(url, timeout=10) as answer:
-        return json.load(answer)
-
-
-def _application(server) -> dict:
-    """The server's application as the master lists it."""
-    master = cluster.master_state(server.settings)
-    (app,) = [a for a in master["activeapps"] if a["name"] == "customer_segmentation_server"]
-    return app
-
-
-def executors(server) -> dict[str, dict]:
-    """The server application's executors (and its driver) by id, from its REST API."""
-    app = _application(server)
-    url = f"http://127.0.0.1:{server.settings.ui_port}/api/v1/applications/{app['id']}/executors"
-    return {entry["id"]: entry for entry in _json(url)}
-
-
 def _cmdline(pid: int) -> str:
     return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
 
@@ -116,7 +97,7 @@ def test_the_server_is_an_application_on_the_standalone_cluster(spark_server):
     master = cluster.master_state(settings)
     assert master["aliveworkers"] == 1
     assert master["cores"] == 2
-    app = _application(spark_server)
+    app = application(spark_server)
     assert app["cores"] == 2
     workers = [e for key, e in executors(spark_server).items() if key != "driver"]
     assert len(workers) == 1

@@ -9,8 +9,8 @@ the rendered DOM: each chart present, drawn (laid out at a real size, with marks
 labelled, and every number the page shows equal to what the marts hold (queried here with
 Spark). Pixel colours are never read.
 
-A server variant builds through the project's Spark server and runs `make report`'s command
-with DBT_TARGET=server in its own process (the report then reads over Spark Connect).
+The report through the server target (`make report` with DBT_TARGET=server, reading over
+Spark Connect) is tested on test_server_target.py's build through the server.
 
 Needs /usr/bin/chromium (Debian package `chromium`): skipped without it, failed without it
 when REQUIRE_BROWSER=1.
@@ -19,10 +19,7 @@ when REQUIRE_BROWSER=1.
 from __future__ import annotations
 
 import argparse
-import os
 import re
-import subprocess
-import sys
 from dataclasses import dataclass, field
 from datetime import date
 from html.parser import HTMLParser
@@ -37,7 +34,6 @@ from customer_segmentation.report.__main__ import run
 from customer_segmentation.report.marts import read_projection, read_transitions
 from customer_segmentation.segmentation import require_current, resolved_of
 from dbt_harness import DbtProject
-from test_server_target import build_through_server, server_rows
 
 pytestmark = [pytest.mark.browser, pytest.mark.dbt, pytest.mark.slow]
 
@@ -333,67 +329,3 @@ def test_report_fails_with_one_clear_line_when_marts_are_not_built(built, spark,
     assert len(error.splitlines()) == 1
     assert "report_empty.segment_summary" in error and "make build" in error
     assert not (tmp_path / "out" / "index.html").exists()
-
-
-@pytest.mark.server
-def test_report_reads_the_marts_through_the_server_target(tmp_path_factory, spark_server):
-    """`DBT_TARGET=server`: the CLI reads over Spark Connect; its numbers are the server's."""
-    require_chromium("render the segment report")
-    data = tmp_path_factory.mktemp("report_server_data")
-    write_customers(data / "customers.csv", customers=800, seed=13, as_of=date(2026, 6, 30))
-    project = DbtProject.copy(
-        tmp_path_factory.mktemp("report_server"), "report_server", data / "customers.csv"
-    )
-    client_env = spark_server.client_env()
-    models = ["--resource-type", "seed", "--resource-type", "model"]
-    build_through_server(project, client_env, "build", "--", *models, "--vars", f"{{{MODEL}}}")
-    out = tmp_path_factory.mktemp("report_server_out")
-    env = {
-        **os.environ,
-        **client_env,
-        "DBT_TARGET": "server",
-        "DBT_SCHEMA": project.schema,
-        "DBT_PROFILES_DIR": str(project.root / "profiles"),
-    }
-    env.pop("SPARK_CONNECT_MODE_ENABLED", None)
-    done = subprocess.run(
-        [sys.executable, "-m", "customer_segmentation.report", "--out", str(out)],
-        cwd=project.root,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    assert "from target server" in done.stdout
-    dom = parse_dom(chromium("--dump-dom", (out / "index.html").as_uri()).stdout)
-    charts = {figure.attrs["data-chart"] for figure in dom.find_all("figure")}
-    assert charts == CHARTS_OF_EVERY_BUILD
-    shown = {
-        int(row.attrs["data-segment-id"]): (
-            row.find(data_field="segment_name").all_text,
-            shown_int(row.find(data_field="customer_count").all_text),
-            shown_int(row.find(data_field="audience_size").all_text),
-        )
-        for row in dom.find_all("tr")
-        if "data-segment-id" in row.attrs
-    }
-    summary = server_rows(
-        spark_server.thrift_port,
-        "select segment_id, segment_name, customer_count, audience_size "
-        f"from {project.schema}.segment_summary",
-    )
-    assert shown == {int(row[0]): (row[1], int(row[2]), int(row[3])) for row in summary}
-    facts = {
-        row.attrs["data-fact"]: row.find("td").all_text
-        for row in dom.find_all("tr")
-        if "data-fact" in row.attrs
-    }
-    [(segmented, quarantined)] = server_rows(
-        spark_server.thrift_port,
-        "select segmented_row_count, quarantined_row_count "
-        f"from {project.schema}.customer_input_reconciliation",
-    )
-    assert shown_int(facts["segmented_row_count"]) == int(segmented)
-    assert shown_int(facts["quarantined_row_count"]) == int(quarantined)

@@ -6,6 +6,11 @@ server (SQL over HiveServer2, every Python model, KMeans included, over Spark Co
 tables and segments must be the same. Then BI-style clients in other processes (PyHive,
 and the `beeline` that pip pyspark ships, over JDBC) query the marts, and a reader process
 queries two marts in a loop while the whole project is rebuilt through the server.
+
+The session's server runs on a loopback standalone cluster with a PostgreSQL metastore
+(conftest `spark_server`, as `make serve CLUSTER=1` with SPARK_METASTORE_URL), so the build
+through it is the cluster build: its tasks must have run in the worker's executor. The
+segment report's CLI also reads this build over Spark Connect.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from pathlib import Path
 
 import pytest
 
+from cluster_status import executors
 from dbt_harness import DbtProject
 
 pytestmark = [pytest.mark.dbt, pytest.mark.server, pytest.mark.slow]
@@ -197,6 +203,75 @@ def test_beeline_reads_the_summary_over_jdbc(spark, builds, spark_server):
         "order by segment_id",
     )
     assert lines[1:] == [f"{row[0]},{row[1]},{row[2]}" for row in expected]
+
+
+def test_the_server_build_ran_in_the_clusters_executor(builds, spark_server):
+    """The session's server is on the standalone cluster: the build's tasks ran in its executor."""
+    found = executors(spark_server)
+    assert found["driver"]["totalTasks"] == 0
+    tasks = sum(entry["completedTasks"] for key, entry in found.items() if key != "driver")
+    print(f"cluster: {tasks} tasks ran in {len(found) - 1} executor(s), none in the driver")
+    assert tasks > 500
+
+
+def test_report_reads_the_marts_through_the_server_target(builds, spark_server):
+    """`make report` with DBT_TARGET=server: read over Spark Connect, the server's numbers."""
+    from browser import chromium, require_chromium
+    from test_report import CHARTS_OF_EVERY_BUILD, parse_dom, shown_int
+
+    require_chromium("render the segment report")
+    served = builds["served"]
+    out = served.root / "target" / "report_server"
+    env = {
+        **os.environ,
+        **spark_server.client_env(),
+        "DBT_TARGET": "server",
+        "DBT_SCHEMA": served.schema,
+        "DBT_PROFILES_DIR": str(served.root / "profiles"),
+    }
+    env.pop("SPARK_CONNECT_MODE_ENABLED", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "customer_segmentation.report", "--out", str(out)],
+        cwd=served.root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "from target server" in done.stdout
+    dom = parse_dom(chromium("--dump-dom", (out / "index.html").as_uri()).stdout)
+    # the first build of a schema has no transitions yet
+    charts = {figure.attrs["data-chart"] for figure in dom.find_all("figure")}
+    assert charts == CHARTS_OF_EVERY_BUILD
+    shown = {
+        int(row.attrs["data-segment-id"]): (
+            row.find(data_field="segment_name").all_text,
+            shown_int(row.find(data_field="customer_count").all_text),
+            shown_int(row.find(data_field="audience_size").all_text),
+        )
+        for row in dom.find_all("tr")
+        if "data-segment-id" in row.attrs
+    }
+    summary = server_rows(
+        spark_server.thrift_port,
+        "select segment_id, segment_name, customer_count, audience_size "
+        f"from {SCHEMA}.segment_summary",
+    )
+    assert shown == {int(row[0]): (row[1], int(row[2]), int(row[3])) for row in summary}
+    facts = {
+        row.attrs["data-fact"]: row.find("td").all_text
+        for row in dom.find_all("tr")
+        if "data-fact" in row.attrs
+    }
+    [(segmented, quarantined)] = server_rows(
+        spark_server.thrift_port,
+        "select segmented_row_count, quarantined_row_count "
+        f"from {SCHEMA}.customer_input_reconciliation",
+    )
+    assert shown_int(facts["segmented_row_count"]) == int(segmented)
+    assert shown_int(facts["quarantined_row_count"]) == int(quarantined)
 
 
 def test_bi_query_latency_first_and_warm(builds, spark_server):
