@@ -17,6 +17,14 @@ MODE ?=
 TARGET ?= local
 # CLUSTER=1: `make serve` starts a standalone master + worker and runs the server on them
 CLUSTER ?=
+# METASTORE=postgres: the catalog in a PostgreSQL Hive metastore on 127.0.0.1 (`make serve`
+# starts it, `make stop` stops it) for the server and for build / shell / report on the
+# embedded target, so all of them see the same tables at once (README "Beyond one process")
+METASTORE ?=
+export SPARK_METASTORE_PORT ?= 5433
+ifeq ($(METASTORE),postgres)
+export SPARK_METASTORE_URL ?= jdbc:postgresql://127.0.0.1:$(SPARK_METASTORE_PORT)/metastore
+endif
 
 .PHONY: build report readme-chart test install seed-data lint pytest docs shell serve stop metastore beeline clean
 
@@ -60,7 +68,7 @@ lint: $(STAMP)
 ## pytest: the project's suites, then dbt Labs' adapter suites on the embedded target and
 ## through a Spark server of their own (each pytest process owns one JVM or one server)
 pytest: $(STAMP)
-	env -u DBT_TARGET $(BIN)/pytest
+	env -u DBT_TARGET $(BIN)/pytest --durations=40
 	env -u DBT_TARGET $(BIN)/pytest tests/adapter
 	env -u DBT_TARGET SPARKOSS_TEST_TARGET=server $(BIN)/pytest tests/adapter
 
@@ -75,6 +83,7 @@ shell: $(STAMP)
 
 ## serve: start the Spark server (HiveServer2 :10000, Connect :15002, .spark-server/); waits for both
 serve: $(STAMP)
+	$(if $(filter postgres,$(METASTORE)),$(BIN)/python -m customer_segmentation.sparkserver.metastore start)
 	$(if $(CLUSTER),SPARK_SERVER_CLUSTER=$(CLUSTER)) $(BIN)/python -m customer_segmentation.sparkserver start
 
 ## beeline: the beeline pip pyspark ships, connected to the server's DBT_SCHEMA over JDBC
@@ -87,8 +96,8 @@ stop: $(STAMP)
 	$(BIN)/python -m customer_segmentation.sparkserver stop
 	$(BIN)/python -m customer_segmentation.sparkserver.metastore stop
 
-## metastore: a PostgreSQL Hive metastore on 127.0.0.1:5433 (data in .spark-server/postgres/);
-## then SPARK_METASTORE_URL=jdbc:postgresql://127.0.0.1:5433/metastore make serve / build / shell
+## metastore: start the PostgreSQL Hive metastore of METASTORE=postgres on 127.0.0.1:5433
+## (data in .spark-server/postgres/; `make serve METASTORE=postgres` starts it too)
 metastore: $(STAMP)
 	$(BIN)/python -m customer_segmentation.sparkserver.metastore start
 
