@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from dbt_common.exceptions import DbtRuntimeError
@@ -79,3 +80,38 @@ def test_credentials_show_method_and_connect_url_in_dbt_debug():
     info = dict(credentials.connection_info())
     assert credentials.type == "sparkoss"
     assert info["method"] == "thrift" and info["connect_url"] == "sc://127.0.0.1:15002"
+
+
+def test_python_packages_is_a_profile_field():
+    credentials = _credentials("thrift", python_packages=["customer_segmentation"])
+    assert credentials.python_packages == ["customer_segmentation"]
+    assert "python_packages" in credentials._connection_keys()
+
+
+def test_a_shipped_package_archive_is_byte_reproducible_and_complete(tmp_path):
+    import zipfile
+
+    import customer_segmentation
+    from dbt.adapters.sparkoss.python_packages import package_archive
+
+    folders = [tmp_path / "first", tmp_path / "second"]
+    for folder in folders:
+        folder.mkdir()
+    first, second = (package_archive("customer_segmentation", folder) for folder in folders)
+    assert first.read_bytes() == second.read_bytes()
+    names = set(zipfile.ZipFile(first).namelist())
+    source = Path(customer_segmentation.__file__).parent
+    expected = {
+        f"customer_segmentation/{path.relative_to(source).as_posix()}"
+        for path in source.rglob("*.py")
+        if "__pycache__" not in path.parts
+    }
+    assert names == expected
+    assert "customer_segmentation/segmentation/k_rule.py" in names
+
+
+def test_an_unknown_package_fails_naming_the_setting(tmp_path):
+    from dbt.adapters.sparkoss.python_packages import package_archive
+
+    with pytest.raises(DbtRuntimeError, match=r"python_packages: 'no_such_package_x' is not"):
+        package_archive("no_such_package_x", tmp_path)
