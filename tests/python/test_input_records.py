@@ -24,7 +24,9 @@ from customer_segmentation.inputs import (
     input_files_frame,
     input_files_of,
     read_customers_file,
+    read_table_input,
     record_layout,
+    table_input_files,
 )
 from customer_segmentation.inputs.reader import _check_file, csv_options, parse_header
 from customer_segmentation.inputs.streams import HadoopInputStream, read_chunks
@@ -205,3 +207,21 @@ def test_check_files_holds_a_few_chunks_of_a_large_file_not_the_file(spark, tmp_
     ]
     assert peak < size / 4
 
+
+def test_a_table_without_files_is_read_as_text_and_numbered_in_value_order(spark):
+    """A view has no files: its rows get 1..n in the order of their values, deterministically."""
+    frame = spark.createDataFrame([("b", 2), ("a", 1), ("a", 1)], "name string, n int")
+    frame.createOrReplaceTempView("unnumbered_customers")
+    table = read_table_input(spark, "unnumbered_customers", "customers_input")
+    rows = table.orderBy("_source_row_number").collect()
+    assert [tuple(row) for row in rows] == [
+        ("a", "1", None, "unnumbered_customers", 1),
+        ("a", "1", None, "unnumbered_customers", 2),
+        ("b", "2", None, "unnumbered_customers", 3),
+    ]
+    (files,) = table_input_files(spark, "unnumbered_customers", "customers_input").collect()
+    assert (files.source_file, files.record_count, files.column_names) == (
+        "unnumbered_customers",
+        3,
+        ["name", "n"],
+    )
