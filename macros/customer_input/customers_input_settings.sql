@@ -3,6 +3,7 @@
     {%- set settings = {
         'enabled': true,
         'path': none,
+        'format': 'csv',
         'encoding': 'utf-8',
         'delimiter': ',',
         'columns': {},
@@ -20,6 +21,18 @@
         {{ exceptions.raise_compiler_error(
             "`customers_input.enabled: false` (customers from the order lines) leaves no use "
             ~ "for `customers_input.path`; remove the path or enable the customers input"
+        ) }}
+    {%- endif -%}
+    {%- if settings['format'] not in ['csv', 'parquet', 'table'] -%}
+        {{ exceptions.raise_compiler_error(
+            "`customers_input.format` is '" ~ settings['format']
+            ~ "'; expected csv, parquet or table"
+        ) }}
+    {%- endif -%}
+    {%- if settings['format'] != 'csv' and settings['path'] is none -%}
+        {{ exceptions.raise_compiler_error(
+            "`customers_input.format: " ~ settings['format'] ~ "` needs `customers_input.path` "
+            ~ "(a Parquet file, folder or glob, or a table name; the seed is CSV)"
         ) }}
     {%- endif -%}
     {%- if not settings['enabled'] and not transactions_input_settings()['enabled'] -%}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import tempfile
 from pathlib import Path
 
@@ -68,6 +69,7 @@ def spark_server(tmp_path_factory: pytest.TempPathFactory, pg_metastore: str):
     PostgreSQL metastore. Its own state folder, so a `make serve` left running in the
     checkout is never touched; stopped at the end of the session, always.
     """
+    from customer_segmentation.sparkserver.cluster import ROLES, master_state, running_pid
     from customer_segmentation.sparkserver.managed import free_port, managed_server
 
     cluster = {
@@ -82,4 +84,12 @@ def spark_server(tmp_path_factory: pytest.TempPathFactory, pg_metastore: str):
         "SPARK_METASTORE_URL": pg_metastore,
     }
     with managed_server(tmp_path_factory.mktemp("spark_server") / "state", **cluster) as server:
+        pids = {role: running_pid(server.settings, role) for role in ROLES}
+        (app,) = master_state(server.settings)["activeapps"]
         yield server
+    # `make stop`'s command stopped the server, the worker with its executors, the master
+    left = [f"{role} pid {pid}" for role, pid in pids.items() if Path(f"/proc/{pid}").exists()]
+    executors = subprocess.run(
+        ["pgrep", "-f", f"--app-id {app['id']}"], capture_output=True, text=True, check=False
+    )
+    assert not left and not executors.stdout.strip(), (left, executors.stdout)

@@ -233,6 +233,23 @@ def test_line_breaks_inside_quotes_are_data_not_line_endings():
     check_line_endings("a\nb\r\n".encode("utf-16"), "utf-16", "wide.csv")
 
 
+CHUNKED_ENDINGS = [
+    b'name,note\r\nAnn,"two\nlines"\r\n"Bob ""B""",x\r\n',
+    b"name,age\r\nAnn,31\nBob,42\r\n",
+    b"name,age\rAnn,31\nBob,42\r",
+    b'a,b\r\n"x\r\ny",1\r\n2,3\n4,5\r',
+]
+
+
+@pytest.mark.parametrize("data", CHUNKED_ENDINGS)
+@pytest.mark.parametrize("chunk_size", [1, 2, 3, 5, 1 << 20])
+def test_line_endings_do_not_depend_on_chunking(data, chunk_size):
+    """A CRLF or a quoted field split between chunks is seen as in the whole bytes."""
+    chunks = list(iter_chunks(data, chunk_size))
+    assert record_endings(chunks) == record_endings(data)
+    assert record_endings(chunks) == record_endings([data[:1], b"", data[1:]])
+
+
 def test_quoted_fields_keep_newlines_delimiters_and_doubled_quotes(spark, tmp_path):
     """RFC 4180 quoting: a quoted newline, delimiter and "" stay inside one value."""
     data = b'name,note\n"Ann\nLee","a, b"\n"Bob ""B"" Ray",\\path\\\nCy,end\n'

@@ -7,10 +7,16 @@ is computed without Spark, so the reconciliation can catch a parser that loses r
 
 from __future__ import annotations
 
+import functools
+import io
+import time
+import tracemalloc
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from customer_segmentation.datagen import write_customers
 from customer_segmentation.inputs import (
     StaleInputFilesError,
     check_files,
@@ -18,11 +24,15 @@ from customer_segmentation.inputs import (
     input_files_frame,
     input_files_of,
     read_customers_file,
+    read_table_input,
     record_layout,
+    table_input_files,
 )
-from customer_segmentation.inputs.reader import csv_options
+from customer_segmentation.inputs.reader import _check_file, csv_options, parse_header
+from customer_segmentation.inputs.streams import HadoopInputStream, read_chunks
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
+LARGE_FILE_BYTES = 80 << 20
 
 FILES = {
     "plain.csv": (b"id,name\n1,a\n2,b\n", 2),
@@ -51,6 +61,14 @@ SPLITTABLE = {"quoted_newline.csv": False, "whitespace_line.csv": False}
 def test_record_layout_says_which_files_spark_may_split(name):
     """Only a quoted line break or a whitespace-only line forces a whole-file read."""
     assert record_layout(FILES[name][0], "utf-8") == (FILES[name][1], SPLITTABLE.get(name, True))
+
+
+@pytest.mark.parametrize("name", list(FILES))
+def test_record_layout_and_header_read_a_stream_as_they_read_bytes(name):
+    """From a binary stream (as check_files reads a file), the same count, layout and header."""
+    data = FILES[name][0]
+    assert record_layout(io.BytesIO(data), "utf-8") == record_layout(data, "utf-8")
+    assert parse_header(io.BytesIO(data), "utf-8", ",", name) == ("id", "name")
 
 
 def test_a_split_read_numbers_rows_in_file_order(spark, tmp_path):
@@ -128,3 +146,82 @@ def test_files_checked_for_other_settings_are_refused(spark, tmp_path):
         r"encoding 'latin-1'.*dbt build --select \+customers_file",
     ):
         input_files_of(frame, path, "latin-1", ",")
+
+
+def test_a_hadoop_file_system_stream_reads_every_byte_in_chunks(spark, tmp_path):
+    """The driver JVM's FileSystem.open(), read through Py4J, gives the file's bytes in order."""
+    data = bytes(range(256)) * 1000
+    path = tmp_path / "bytes.bin"
+    path.write_bytes(data)
+    stream = io.BufferedReader(HadoopInputStream(spark, path.as_uri()), 1000)
+    chunks = list(read_chunks(stream, 777))
+    assert stream.closed
+    assert b"".join(chunks) == data
+    assert {len(chunk) for chunk in chunks[:-1]} == {777}
+
+
+def test_a_file_checked_through_the_hadoop_file_system_gives_the_same_result(spark, tmp_path):
+    """hdfs:// and s3a:// files take the JVM route; on file: it must agree with open()."""
+    path = tmp_path / "quoted.csv"
+    path.write_bytes(b'id,name\r\n1,"a\r\nb"\r\n2,c\r\n')
+
+    def check(opener):
+        """_check_file's result for the file opened by opener."""
+        return _check_file(opener, path.as_uri(), "utf-8", ",", "customers_input.encoding")
+
+    through_jvm = check(lambda: io.BufferedReader(HadoopInputStream(spark, path.as_uri()), 4))
+    assert (
+        through_jvm
+        == check(functools.partial(path.open, "rb"))
+        == (path.stat().st_size, ("id", "name"), 2, False)
+    )
+
+
+@pytest.mark.slow
+def test_check_files_holds_a_few_chunks_of_a_large_file_not_the_file(spark, tmp_path):
+    """Checking an 80 MB file allocates (Python heap, tracemalloc) under a quarter of it."""
+    sample = tmp_path / "sample.csv"
+    write_customers(sample, 1000, 5, date(2026, 6, 30))
+    header, body = sample.read_bytes().split(b"\n", 1)
+    copies = LARGE_FILE_BYTES // len(body) + 1
+    path = tmp_path / "large.csv"
+    with path.open("wb") as handle:
+        handle.write(header + b"\n")
+        for _ in range(copies):
+            handle.write(body)
+    size = path.stat().st_size
+    started = time.perf_counter()
+    tracemalloc.start()
+    try:
+        checked = check_files(spark, str(path))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    print(
+        f"check_files: {size / 1e6:.0f} MB in {time.perf_counter() - started:.1f} s "
+        f"(under tracemalloc), peak {peak / 1e6:.1f} MB"
+    )
+    assert [file.byte_count for file in checked] == [size]
+    assert [file.record_count for file in checked] == [
+        copies * count_records(sample.read_bytes(), "utf-8")
+    ]
+    assert peak < size / 4
+
+
+def test_a_table_without_files_is_read_as_text_and_numbered_in_value_order(spark):
+    """A view has no files: its rows get 1..n in the order of their values, deterministically."""
+    frame = spark.createDataFrame([("b", 2), ("a", 1), ("a", 1)], "name string, n int")
+    frame.createOrReplaceTempView("unnumbered_customers")
+    table = read_table_input(spark, "unnumbered_customers", "customers_input")
+    rows = table.orderBy("_source_row_number").collect()
+    assert [tuple(row) for row in rows] == [
+        ("a", "1", None, "unnumbered_customers", 1),
+        ("a", "1", None, "unnumbered_customers", 2),
+        ("b", "2", None, "unnumbered_customers", 3),
+    ]
+    (files,) = table_input_files(spark, "unnumbered_customers", "customers_input").collect()
+    assert (files.source_file, files.record_count, files.column_names) == (
+        "unnumbered_customers",
+        3,
+        ["name", "n"],
+    )

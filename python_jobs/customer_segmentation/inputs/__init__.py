@@ -4,7 +4,9 @@
 
 checks every matched file's bytes against the declared encoding (and against mojibake), checks
 the header row, then reads all values as strings with `_malformed_record`, `_source_file` and
-`_source_row_number` columns added. See `.reader` and `.encoding`.
+`_source_row_number` columns added. See `.reader`, `.encoding` and `.streams` (how the bytes
+reach the driver, chunk by chunk). Parquet (`.parquet`) and existing tables (`.table`) come in
+with the same added columns.
 """
 
 from customer_segmentation.inputs.encoding import (
@@ -32,6 +34,7 @@ from customer_segmentation.inputs.records import (
     input_files_of,
     record_layout,
 )
+from customer_segmentation.inputs.table import read_table_input, table_input_files
 
 __all__ = [
     "ADDED_COLUMNS",
@@ -53,6 +56,8 @@ __all__ = [
     "parquet_input_files",
     "read_customers_file",
     "read_parquet_input",
+    "read_table_input",
     "record_layout",
     "spark_csv_charset",
+    "table_input_files",
 ]

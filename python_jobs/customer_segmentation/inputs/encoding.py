@@ -228,7 +228,8 @@ def check_encoding(
         chunk = bytes(chunk)
         state = decoder.getstate()
         try:
-            text = decoder.decode(chunk, final)
+            # only its newlines are needed: the decoded text is dropped at once
+            new_lines = decoder.decode(chunk, final).count("\n")
         except UnicodeError as exc:
             where = _where(exc, factory, state, chunk, offset, lines, final)
             for candidate in candidates:
@@ -248,7 +249,7 @@ def check_encoding(
             if match:
                 at = match.start()
                 first_non_ascii = (offset + at, lines + chunk[:at].count(b"\n") + 1)
-        lines += text.count("\n")
+        lines += new_lines
         offset += len(chunk)
         if final:
             break

@@ -4,8 +4,9 @@
 local disk or any Hadoop file system, in three passes that use only the DataFrame API (no
 Python UDFs), so it works on a classic session and over Spark Connect alike:
 
-1. every matched file's bytes come to the driver (Spark's `binaryFile` source lists them
-   and, unless the driver is this process and the file local, brings the bytes too);
+1. every matched file (Spark's `binaryFile` source lists them) is streamed through the
+   driver in chunks (`streams`: from the local disk, through the driver JVM's Hadoop file
+   system, or over Spark Connect through binaryFile one file at a time), never whole:
    `check_encoding` proves they are in the declared encoding (Spark's own decoder would
    silently turn bad bytes into U+FFFD) and the header row is parsed with
    Python's csv module (blank, duplicate and clashing names are rejected; every file must have
@@ -27,10 +28,6 @@ RFC 4180 quoting: a quote inside a quoted field is written twice ("").
 from __future__ import annotations
 
 import csv
-import io
-import urllib.parse
-import urllib.request
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pyspark.errors import AnalysisException
@@ -42,14 +39,15 @@ from customer_segmentation.inputs.encoding import (
     SparkCsvCharset,
     check_encoding,
     codec_name,
-    iter_chunks,
     spark_csv_charset,
 )
-from customer_segmentation.inputs.line_endings import check_line_endings
-from customer_segmentation.inputs.records import InputFile, record_layout
+from customer_segmentation.inputs.line_endings import LineEndings, is_wide, raise_on_mixed
+from customer_segmentation.inputs.records import InputFile, record_layout, text_stream
+from customer_segmentation.inputs.streams import listed_files, read_chunks, stream_opener
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Callable, Iterator, Sequence
+    from typing import BinaryIO
 
     from pyspark.sql import DataFrame, SparkSession
 
@@ -86,9 +84,14 @@ def _check_arguments(path: object, delimiter: object, prefix: str) -> None:
         )
 
 
-def parse_header(data: bytes, encoding: str, delimiter: str, source: str) -> tuple[str, ...]:
-    """The column names of the first CSV record of data, without a leading byte-order mark."""
-    text = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
+def parse_header(
+    data: bytes | BinaryIO, encoding: str, delimiter: str, source: str
+) -> tuple[str, ...]:
+    """The column names of the first CSV record of data, without a leading byte-order mark.
+
+    data: the file's bytes or a binary stream of them (only the first record is read).
+    """
+    text = text_stream(data, encoding)
     try:
         names = next(csv.reader(text, delimiter=delimiter, strict=True))
     except StopIteration:
@@ -138,33 +141,39 @@ def _condition(exc: AnalysisException) -> str | None:
     return getter()
 
 
-def _driver_is_local(spark: SparkSession) -> bool:
-    """Tell whether Spark's driver is this process on this machine (a classic local session)."""
-    try:
-        master = spark.sparkContext.master
-    except Exception:  # Spark Connect has no SparkContext: the driver is elsewhere
-        return False
-    return master.startswith("local")
+def _check_file(
+    open_stream: Callable[[], BinaryIO],
+    source: str,
+    encoding: str,
+    delimiter: str,
+    encoding_setting: str,
+) -> tuple[int, tuple[str, ...], int, bool]:
+    """(bytes, header, data records, is_splittable) of one file, checked, read as streams.
 
-
-def _file_bytes(spark: SparkSession, path: str) -> Iterator[tuple[str, bytes]]:
-    """(path, bytes) of every file Spark's binaryFile source matches, in its order.
-
-    Spark lists the files (its globbing, its hidden-file rules, its spelling of the path).
-    With the driver in this process, a `file:` file is then read straight from the disk:
-    moving 144 MB through binaryFile and the Py4J socket took 13 s where the disk read takes
-    0.1 s. Otherwise (Spark Connect, HDFS, S3, ...) the bytes come through binaryFile.
+    Three reads of the file, each chunk by chunk: encoding and line ends together, the header
+    (first record only), then every record with Python's csv module.
     """
-    files = spark.read.format("binaryFile").load(path)
-    if _driver_is_local(spark):
-        listed = files.select("path").collect()
-        if all(row.path.startswith("file:") for row in listed):
-            for row in listed:
-                local = urllib.request.url2pathname(urllib.parse.urlparse(row.path).path)
-                yield row.path, Path(local).read_bytes()
-            return
-    for row in files.select("path", "content").toLocalIterator():
-        yield row.path, bytes(row.content)
+    python_encoding = codec_name(encoding, encoding_setting)
+    endings = LineEndings()
+    size = 0
+
+    def chunks() -> Iterator[bytes]:
+        """The file's chunks, fed to the line-ending scan and counted on the way."""
+        nonlocal size
+        for chunk in read_chunks(open_stream()):
+            size += len(chunk)
+            endings.feed(chunk)
+            yield chunk
+
+    check_encoding(chunks(), encoding, source, encoding_setting)
+    endings.feed(b"", final=True)
+    if not is_wide(python_encoding):
+        raise_on_mixed(endings.first_seen, source)
+    with open_stream() as stream:
+        header = parse_header(stream, python_encoding, delimiter, source)
+    with open_stream() as stream:
+        records, splittable = record_layout(stream, python_encoding, delimiter)
+    return size, header, records, splittable
 
 
 def check_files(
@@ -176,25 +185,29 @@ def check_files(
 ) -> list[InputFile]:
     """Check the encoding and header of every file matched by path, and count its records.
 
-    Bytes come through Spark's binaryFile source (toLocalIterator: one partition of files at
-    a time on the driver; a file can be at most 2 GiB). Every file must have the same header.
-    Each file's data records are counted with Python's csv module (see `records`).
+    Spark's binaryFile source lists the files; each is read as a stream in chunks (see
+    `streams`: the driver holds a few chunks, or over Spark Connect one whole file). Every
+    file must have the same header. Each file's data records are counted with Python's csv
+    module (see `records`).
     """
     _check_arguments(path, delimiter, setting_prefix)
     path_setting, encoding_setting, _ = _settings(setting_prefix)
-    python_encoding = codec_name(encoding, encoding_setting)
+    codec_name(encoding, encoding_setting)  # an unknown encoding fails before any listing
     headers: dict[str, tuple[str, ...]] = {}
     sizes: dict[str, tuple[int, int, bool]] = {}
     try:  # a classic session lists files in load(), Spark Connect at the first action
-        for source, data in _file_bytes(spark, path):
+        files = spark.read.format("binaryFile").load(path)
+        opener = stream_opener(spark, files)
+        for source in listed_files(files):
             if source.lower().endswith(COMPRESSED_SUFFIXES):
                 raise CustomerInputError(
                     f"{source} is compressed; `{path_setting}` must name uncompressed CSV files"
                 )
-            check_encoding(iter_chunks(data), encoding, source, encoding_setting)
-            check_line_endings(data, python_encoding, source)
-            headers[source] = parse_header(data, python_encoding, delimiter, source)
-            sizes[source] = (len(data), *record_layout(data, python_encoding, delimiter))
+            size, header, *layout = _check_file(
+                opener(source), source, encoding, delimiter, encoding_setting
+            )
+            headers[source] = header
+            sizes[source] = (size, *layout)
     except AnalysisException as exc:
         if _condition(exc) != "PATH_NOT_FOUND":
             raise

@@ -25,6 +25,7 @@ from pyspark.sql.types import (
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from typing import BinaryIO
 
     from pyspark.sql import DataFrame, SparkSession
 
@@ -62,14 +63,24 @@ class InputFile:
     is_splittable: bool = False
 
 
-def record_layout(data: bytes, encoding: str, delimiter: str = ",") -> tuple[int, bool]:
+def text_stream(data: bytes | BinaryIO, encoding: str) -> io.TextIOWrapper:
+    """data (bytes, or a binary stream read from where it stands) as text for csv.reader.
+
+    Decoded as it is read: memory holds the stream's buffer and one record, not the file.
+    """
+    stream = io.BytesIO(data) if isinstance(data, bytes | bytearray | memoryview) else data
+    return io.TextIOWrapper(stream, encoding=encoding, newline="")
+
+
+def record_layout(data: bytes | BinaryIO, encoding: str, delimiter: str = ",") -> tuple[int, bool]:
     """(data records, whether Spark may split the file) of CSV bytes, by Python's csv module.
 
+    data: the file's bytes or a binary stream of them (read to its end, record by record).
     Records are the non-blank ones minus the header. Not splittable: a record spans lines
     (the reader consumed more physical lines than it returned records: a quoted line break)
     or a line is whitespace only.
     """
-    text = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
+    text = text_stream(data, encoding)
     reader = csv.reader(text, delimiter=delimiter)
     returned = records = 0
     whitespace_line = False
@@ -81,7 +92,7 @@ def record_layout(data: bytes, encoding: str, delimiter: str = ",") -> tuple[int
     return max(records - 1, 0), reader.line_num == returned and not whitespace_line
 
 
-def count_records(data: bytes, encoding: str, delimiter: str = ",") -> int:
+def count_records(data: bytes | BinaryIO, encoding: str, delimiter: str = ",") -> int:
     """Data records of CSV bytes by Python's csv module: non-blank records minus the header."""
     return record_layout(data, encoding, delimiter)[0]
 
