@@ -65,12 +65,12 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check python_jobs tests bench models
 	$(BIN)/sqlfluff lint models tests macros --processes 2
 
-## pytest: the project's suites, then dbt Labs' adapter suites on the embedded target and
-## through a Spark server of their own (each pytest process owns one JVM or one server)
+## pytest: the project's suites and dbt Labs' adapter suites, as two pytest sessions side by
+## side (tests/run_suites.sh): the server lane (tests marked `server` on one loopback cluster,
+## then the adapter suites through a server) and the embedded lane (the rest, then the adapter
+## suites on the embedded target)
 pytest: $(STAMP)
-	env -u DBT_TARGET $(BIN)/pytest --durations=40
-	env -u DBT_TARGET $(BIN)/pytest tests/adapter
-	env -u DBT_TARGET SPARKOSS_TEST_TARGET=server $(BIN)/pytest tests/adapter
+	tests/run_suites.sh
 
 ## docs: serve the dbt docs site written by `make build` on http://127.0.0.1:8080, and the
 ## segment report written by `make report` at http://127.0.0.1:8080/report/index.html

@@ -71,6 +71,7 @@ def spark_server(tmp_path_factory: pytest.TempPathFactory, pg_metastore: str):
     """
     from customer_segmentation.sparkserver.cluster import ROLES, master_state, running_pid
     from customer_segmentation.sparkserver.managed import free_port, managed_server
+    from customer_segmentation.sparkserver.process import is_alive
 
     cluster = {
         "SPARK_SERVER_CLUSTER": "1",
@@ -88,7 +89,7 @@ def spark_server(tmp_path_factory: pytest.TempPathFactory, pg_metastore: str):
         (app,) = master_state(server.settings)["activeapps"]
         yield server
     # `make stop`'s command stopped the server, the worker with its executors, the master
-    left = [f"{role} pid {pid}" for role, pid in pids.items() if Path(f"/proc/{pid}").exists()]
+    left = [f"{role} pid {pid}" for role, pid in pids.items() if is_alive(pid)]
     executors = subprocess.run(
         ["pgrep", "-f", f"--app-id {app['id']}"], capture_output=True, text=True, check=False
     )

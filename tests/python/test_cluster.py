@@ -5,8 +5,8 @@ its catalog in a PostgreSQL metastore. Work sent over HiveServer2 and Spark Conn
 in the worker's executor process, not in the driver (the application's REST API counts tasks
 per executor); a Python UDF must import this package from the archive the `server` target
 ships (`python_packages`), in a Python worker under that executor; and other JVMs on the same
-metastore (an embedded `dbt seed`, a `make shell` session) must see the server's tables while
-it runs, and it theirs. The whole build through the server on the cluster is
+metastore (an embedded `dbt seed` and a `make shell` session, in one other JVM) must see the
+server's tables while it runs, and it theirs. The whole build through the server on the cluster is
 test_server_target.py's; that its tasks ran in executors is checked there.
 """
 
@@ -46,11 +46,16 @@ UDF_SCRIPT = textwrap.dedent(
     """
 )
 
-SHELL_SCRIPT = textwrap.dedent(
+EMBEDDED_SCRIPT = textwrap.dedent(
     """
     import json, sys
+    from dbt.cli.main import dbtRunner
     from customer_segmentation.dbtchain.local_session import local_session
-    spark = local_session(sys.argv[1])
+    # `make build`: an embedded dbt seed (dbt's session target starts this process's JVM)
+    seeded = dbtRunner().invoke(["seed", "--select", "country_aliases"])
+    assert seeded.success, seeded.exception
+    # `make shell`: the same local target's session, reading and writing the shared catalog
+    spark = local_session()
     query = "select id, label from shared_catalog.from_server order by id"
     seen = [list(row) for row in spark.sql(query).collect()]
     spark.sql(
@@ -155,7 +160,7 @@ def _ancestors(pid: int) -> list[int]:
 def test_other_jvms_on_the_postgresql_metastore_see_the_servers_tables(
     spark_server, tmp_path, pg_metastore
 ):
-    """An embedded `dbt seed` and a `make shell` session, each its own JVM, while it runs."""
+    """An embedded `dbt seed`, then a `make shell` session, in another JVM while it runs."""
     port = spark_server.thrift_port
     server_execute(
         port,
@@ -165,44 +170,17 @@ def test_other_jvms_on_the_postgresql_metastore_see_the_servers_tables(
         "create table shared_catalog.from_server using parquet as "
         "select id, concat('row ', id) as label from range(2)",
     )
-    env = {
-        **os.environ,
-        "SPARK_METASTORE_URL": pg_metastore,
-        "SPARK_LOCAL_IP": "127.0.0.1",
-    }
-    shell = subprocess.run(
-        [sys.executable, "-c", SHELL_SCRIPT, str(tmp_path / "shell_state")],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=env,
-        check=False,
-    )
-    assert shell.returncode == 0, shell.stderr[-3000:]
-    assert json.loads(shell.stdout.strip().splitlines()[-1]) == [[0, "row 0"], [1, "row 1"]]
-    assert server_rows(port, "select id from shared_catalog.from_shell order by id") == [
-        (0,),
-        (10,),
-        (20,),
-    ]
-
     project = DbtProject.copy(tmp_path / "embedded", "shared_embedded")
-    seeded = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "customer_segmentation.dbtchain",
-            "seed",
-            "--",
-            "--select",
-            "country_aliases",
-        ],
+    embedded = subprocess.run(
+        [sys.executable, "-c", EMBEDDED_SCRIPT],
         cwd=project.root,
         capture_output=True,
         text=True,
         timeout=600,
         env={
-            **env,
+            **os.environ,
+            "SPARK_METASTORE_URL": pg_metastore,
+            "SPARK_LOCAL_IP": "127.0.0.1",
             "DBT_TARGET": "local",
             "DBT_SCHEMA": project.schema,
             "DBT_PROFILES_DIR": str(project.root / "profiles"),
@@ -210,7 +188,13 @@ def test_other_jvms_on_the_postgresql_metastore_see_the_servers_tables(
         },
         check=False,
     )
-    assert seeded.returncode == 0, seeded.stdout[-4000:] + seeded.stderr[-2000:]
+    assert embedded.returncode == 0, embedded.stdout[-4000:] + embedded.stderr[-3000:]
+    assert json.loads(embedded.stdout.strip().splitlines()[-1]) == [[0, "row 0"], [1, "row 1"]]
+    assert server_rows(port, "select id from shared_catalog.from_shell order by id") == [
+        (0,),
+        (10,),
+        (20,),
+    ]
     lines = sum(1 for _ in (project.root / "seeds" / "country_aliases.csv").open()) - 1
     tables = {row[1] for row in server_rows(port, f"show tables in {project.schema}_raw")}
     assert "country_aliases" in tables
