@@ -80,7 +80,7 @@ def driver_is_local(spark: SparkSession) -> bool:
 
 
 def local_path(uri: str) -> str:
-    """The operating-system path of a `file:` URI ('file:/tmp/a%20b.csv' -> '/tmp/a b.csv')."""
+    """The operating-system path of a `file:` URI ('file:/data/a%20b.csv' -> '/data/a b.csv')."""
     return urllib.request.url2pathname(urllib.parse.urlparse(uri).path)
 
 
