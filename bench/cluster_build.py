@@ -46,7 +46,11 @@ from whole_pipeline import (
 
 from customer_segmentation.dbtchain.workspace import copy_project
 from customer_segmentation.sparkserver import cluster
-from customer_segmentation.sparkserver.managed import free_port, managed_server
+from customer_segmentation.sparkserver.managed import (
+    cluster_overrides,
+    free_port,
+    managed_server,
+)
 from customer_segmentation.sparkserver.metastore import managed_metastore
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -80,19 +84,8 @@ def run_cluster(data: dict[str, Any], run_dir: Path, metastore_url: str | None) 
     copy = copy_project(run_dir / "project")
     schema = f"cluster_build_n{data['rows']}"
     dbt_vars = json.dumps({"customers_input": {"path": str(data["csv"].resolve())}})
-    overrides = {
-        "SPARK_SERVER_CLUSTER": "1",
-        "SPARK_MASTER_PORT": str(free_port()),
-        "SPARK_MASTER_WEBUI_PORT": str(free_port()),
-        "SPARK_WORKER_WEBUI_PORT": str(free_port()),
-        "SPARK_SERVER_UI_PORT": str(free_port()),
-        "SPARK_WORKER_CORES": "2",
-        "SPARK_WORKER_MEMORY": "8g",
-        "SPARK_SERVER_EXECUTOR_MEMORY": "4g",
-        "SPARK_SERVER_DRIVER_MEMORY": "4g",
-    }
-    if metastore_url:
-        overrides["SPARK_METASTORE_URL"] = metastore_url
+    overrides = cluster_overrides("8g", "4g", metastore_url)
+    overrides["SPARK_SERVER_DRIVER_MEMORY"] = "4g"
     started = time.perf_counter()
     with managed_server(run_dir / "server_state", **overrides) as server:
         out: dict[str, Any] = {"server_start_seconds": time.perf_counter() - started}

@@ -70,20 +70,10 @@ def spark_server(tmp_path_factory: pytest.TempPathFactory, pg_metastore: str):
     checkout is never touched; stopped at the end of the session, always.
     """
     from customer_segmentation.sparkserver.cluster import ROLES, master_state, running_pid
-    from customer_segmentation.sparkserver.managed import free_port, managed_server
+    from customer_segmentation.sparkserver.managed import cluster_overrides, managed_server
     from customer_segmentation.sparkserver.process import is_alive
 
-    cluster = {
-        "SPARK_SERVER_CLUSTER": "1",
-        "SPARK_MASTER_PORT": str(free_port()),
-        "SPARK_MASTER_WEBUI_PORT": str(free_port()),
-        "SPARK_WORKER_WEBUI_PORT": str(free_port()),
-        "SPARK_SERVER_UI_PORT": str(free_port()),
-        "SPARK_WORKER_CORES": "2",
-        "SPARK_WORKER_MEMORY": "3g",
-        "SPARK_SERVER_EXECUTOR_MEMORY": "2g",
-        "SPARK_METASTORE_URL": pg_metastore,
-    }
+    cluster = cluster_overrides("3g", "2g", pg_metastore)
     with managed_server(tmp_path_factory.mktemp("spark_server") / "state", **cluster) as server:
         pids = {role: running_pid(server.settings, role) for role in ROLES}
         (app,) = master_state(server.settings)["activeapps"]

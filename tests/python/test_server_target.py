@@ -51,13 +51,8 @@ def server_env(spark_server):
             os.environ[key] = value
 
 
-def build_through_server(project: DbtProject, client_env: dict, *commands: str) -> None:
-    """`make build TARGET=server`'s command on the copy, in its own process.
-
-    Its own process, as a user's would be: PySpark decides per process whether
-    `pyspark.sql.functions` builds classic or Spark Connect columns, and this test process
-    already holds the embedded target's classic session.
-    """
+def server_target_env(project: DbtProject, client_env: dict) -> dict[str, str]:
+    """The environment of a process using the copy's `server` target (as DBT_TARGET=server)."""
     env = {
         **os.environ,
         **client_env,
@@ -66,10 +61,20 @@ def build_through_server(project: DbtProject, client_env: dict, *commands: str) 
         "DBT_PROFILES_DIR": str(project.root / "profiles"),
     }
     env.pop("SPARK_CONNECT_MODE_ENABLED", None)
+    return env
+
+
+def build_through_server(project: DbtProject, client_env: dict, *commands: str) -> None:
+    """`make build TARGET=server`'s command on the copy, in its own process.
+
+    Its own process, as a user's would be: PySpark decides per process whether
+    `pyspark.sql.functions` builds classic or Spark Connect columns, and this test process
+    already holds the embedded target's classic session.
+    """
     done = subprocess.run(
         [sys.executable, "-m", "customer_segmentation.dbtchain", *commands],
         cwd=project.root,
-        env=env,
+        env=server_target_env(project, client_env),
         capture_output=True,
         text=True,
         timeout=1200,
@@ -222,18 +227,10 @@ def test_report_reads_the_marts_through_the_server_target(builds, spark_server):
     require_chromium("render the segment report")
     served = builds["served"]
     out = served.root / "target" / "report_server"
-    env = {
-        **os.environ,
-        **spark_server.client_env(),
-        "DBT_TARGET": "server",
-        "DBT_SCHEMA": served.schema,
-        "DBT_PROFILES_DIR": str(served.root / "profiles"),
-    }
-    env.pop("SPARK_CONNECT_MODE_ENABLED", None)
     done = subprocess.run(
         [sys.executable, "-m", "customer_segmentation.report", "--out", str(out)],
         cwd=served.root,
-        env=env,
+        env=server_target_env(served, spark_server.client_env()),
         capture_output=True,
         text=True,
         timeout=600,

@@ -69,6 +69,26 @@ def server_env(state_dir: Path, **overrides: str) -> dict[str, str]:
     return env
 
 
+def cluster_overrides(
+    worker_memory: str, executor_memory: str, metastore_url: str | None = None
+) -> dict[str, str]:
+    """Overrides for `make serve CLUSTER=1` on free loopback ports: master, worker (2 cores),
+    executor memory and, if given, a PostgreSQL metastore URL."""
+    overrides = {
+        "SPARK_SERVER_CLUSTER": "1",
+        "SPARK_MASTER_PORT": str(free_port()),
+        "SPARK_MASTER_WEBUI_PORT": str(free_port()),
+        "SPARK_WORKER_WEBUI_PORT": str(free_port()),
+        "SPARK_SERVER_UI_PORT": str(free_port()),
+        "SPARK_WORKER_CORES": "2",
+        "SPARK_WORKER_MEMORY": worker_memory,
+        "SPARK_SERVER_EXECUTOR_MEMORY": executor_memory,
+    }
+    if metastore_url:
+        overrides["SPARK_METASTORE_URL"] = metastore_url
+    return overrides
+
+
 def run_command(command: str, env: Mapping[str, str], timeout: float = 240):
     """`python -m customer_segmentation.sparkserver <command>` with env; the finished process."""
     state_dir = Path(env["SPARK_SERVER_STATE_DIR"])
